@@ -1,0 +1,235 @@
+"""`python -m bot check`: everything staff can break, checked before it reaches anyone.
+
+The content checks live with the content (`bot.content`); this adds what needs the NLU
+training data too: every intent has a reply, every reply can be reached, the training files
+are well formed, and warnings for replies that are long or hard to read for a 12-year-old.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bot.content import SYSTEM_REPLIES, Content, Problem, load_content
+from bot.yamlfile import YamlList, YamlMap, read_yaml
+
+LONG_REPLY = 700
+# Flesch-Kincaid grade 7 is roughly the reading level of a 12-year-old (UK Year 8).
+HARDEST_GRADE = 7.0
+RESERVED_INTENTS = {"out_of_scope"}
+
+
+@dataclass
+class NluData:
+    """Training examples by intent, with where each intent is written."""
+
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    where: dict[str, tuple[Path, int]] = field(default_factory=dict)
+
+
+def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
+    """Read Rasa NLU YAML files, reporting anything Rasa would choke on."""
+    data = NluData()
+    seen: dict[str, tuple[str, Path, int]] = {}
+    for path in files:
+        doc, problem = read_yaml(path)
+        if problem:
+            problems.append(Problem(path, problem.line, problem.message))
+            continue
+        if not isinstance(doc, YamlMap) or not isinstance(doc.get("nlu"), YamlList):
+            problems.append(
+                Problem(path, 1, 'a training file needs version: "3.1" and an nlu: list')
+            )
+            continue
+        block: YamlList = doc["nlu"]
+        for entry, line in zip(block, block.item_lines, strict=True):
+            if not isinstance(entry, YamlMap) or "intent" not in entry:
+                problems.append(Problem(path, line, "each item must start with '- intent:'"))
+                continue
+            intent = entry["intent"]
+            raw = entry.get("examples")
+            if not isinstance(intent, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", intent):
+                problems.append(
+                    Problem(path, line, f"the intent name {intent!r} may only use a-z, 0-9 and _")
+                )
+                continue
+            if intent in data.where:
+                first, first_line = data.where[intent]
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"the intent '{intent}' is already written at {first.name}:{first_line}; "
+                        "put all its examples in one place",
+                    )
+                )
+                continue
+            if not isinstance(raw, str):
+                problems.append(
+                    Problem(
+                        path,
+                        entry.line_of("examples"),
+                        "examples: | must be followed by lines starting with '- '",
+                    )
+                )
+                continue
+            data.where[intent] = (path, line)
+            examples = data.examples.setdefault(intent, [])
+            for offset, text_line in enumerate(raw.splitlines()):
+                where = entry.value_lines.get("examples", line) + offset
+                stripped = text_line.strip()
+                if not stripped:
+                    continue
+                if not stripped.startswith("- "):
+                    problems.append(Problem(path, where, "each example line must start with '- '"))
+                    continue
+                example = stripped[2:].strip()
+                if example.startswith("/"):
+                    problems.append(
+                        Problem(
+                            path,
+                            where,
+                            f"the example {example!r} starts with '/', which "
+                            "Rasa reads as a command; remove the '/'",
+                        )
+                    )
+                key = re.sub(r"\s+", " ", example.lower())
+                if key in seen and seen[key][0] != intent:
+                    other, other_path, other_line = seen[key]
+                    problems.append(
+                        Problem(
+                            path,
+                            where,
+                            f"the example {example!r} is also under '{other}' at "
+                            f"{other_path.name}:{other_line}; one message can only teach one "
+                            "intent, so keep it in one place",
+                        )
+                    )
+                seen.setdefault(key, (intent, path, where))
+                examples.append(example)
+            if len(examples) < 5:
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"'{intent}' has {len(examples)} examples; the model needs at least 5 "
+                        "(15 or more works much better)",
+                        "error" if not examples else "warning",
+                    )
+                )
+    return data
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def reachable(content: Content, intents: set[str]) -> set[str]:
+    """Replies someone can get to: by asking, by a command, or by buttons from those."""
+    start = set(intents) | set(SYSTEM_REPLIES)
+    start |= {c.reply for c in content.commands.values() if c.reply}
+    seen = {r for r in start if r in content.replies}
+    queue = deque(seen)
+    while queue:
+        for target in content.replies[queue.popleft()].buttons:
+            if target in content.replies and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def readability_grade(text: str) -> float:
+    import textstat
+
+    lines = []
+    for line in text.splitlines():
+        line = re.sub(r"https?://\S+|[•\u2022]", " ", line).strip()
+        if not line or line.startswith("/"):  # command lists are not prose
+            continue
+        # A bullet or a heading is a sentence of its own, even without a full stop.
+        lines.append(line if line[-1] in ".!?" else f"{line}.")
+    return float(textstat.flesch_kincaid_grade(" ".join(lines))) if lines else 0.0
+
+
+def run_check(
+    root: Path, content_dir: Path | None = None, today: date | None = None
+) -> list[Problem]:
+    """Every problem in the content (default `root`/content) and the NLU data under `root`."""
+    content, problems = load_content(content_dir or root / "content", today)
+    nlu_files = sorted((root / "nlu" / "data").glob("*.yml"))
+    if not nlu_files:
+        problems.append(Problem(root / "nlu" / "data", 1, "there are no training files here"))
+    data = read_nlu(nlu_files, problems)
+    test_files = sorted((root / "nlu" / "test").glob("test_*.yml"))
+    held_out = read_nlu(test_files, problems) if test_files else NluData()
+    if content is None:
+        return problems
+    for intent, (path, line) in data.where.items():
+        if intent not in content.replies:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"the intent '{intent}' has no reply: add a reply with id: {intent} to a "
+                    "file in content/replies/ (or rename the intent)",
+                )
+            )
+    for intent, (path, line) in held_out.where.items():
+        if intent not in data.where:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"the test intent '{intent}' is not in nlu/data/; the model cannot learn it",
+                )
+            )
+    trained = {_key(text) for texts in data.examples.values() for text in texts}
+    overlap = {
+        text for texts in held_out.examples.values() for text in texts if _key(text) in trained
+    }
+    for text in sorted(overlap)[:10]:
+        problems.append(
+            Problem(
+                test_files[0],
+                1,
+                f"the test message {text!r} is also a training example; held-out messages must "
+                "be new to the model, so reword or remove one",
+            )
+        )
+    for reply_id in sorted(set(content.replies) - reachable(content, set(data.where))):
+        reply = content.replies[reply_id]
+        problems.append(
+            Problem(
+                reply.path,
+                reply.line,
+                f"nothing leads to '{reply_id}': add it to another reply's buttons, or add an "
+                f"intent named {reply_id} with examples in nlu/data/",
+            )
+        )
+    for reply in content.replies.values():
+        if len(reply.text) > LONG_REPLY:
+            problems.append(
+                Problem(
+                    reply.path,
+                    reply.line,
+                    f"'{reply.id}' is {len(reply.text)} characters; on a phone, under "
+                    f"{LONG_REPLY} is easier to read",
+                    "warning",
+                )
+            )
+        grade = readability_grade(reply.text)
+        if grade > HARDEST_GRADE:
+            problems.append(
+                Problem(
+                    reply.path,
+                    reply.line,
+                    f"'{reply.id}' may be hard to read for a 12-year-old (reading grade "
+                    f"{grade:.1f}, aim for {HARDEST_GRADE:.0f} or less): use shorter sentences "
+                    "and everyday words",
+                    "warning",
+                )
+            )
+    return problems

@@ -1,0 +1,226 @@
+"""The command line: `python -m bot run | shell | train | check | ask | evaluate | stats`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.content import ContentError, ContentStore
+from bot.engine import Engine, Memory, NoMemory, User
+from bot.logs import configure_logging
+from bot.nlu import Parser, RasaParser, RemoteParser, model_is_stale
+from bot.settings import Settings, SettingsError
+from bot.storage.store import StorageError, Store, resolve_pseudonym_key
+
+log = logging.getLogger("bot")
+
+
+def make_parser(settings: Settings) -> Parser:
+    """The remote Rasa server when NLU_URL is set, otherwise the model in this process."""
+    if settings.nlu_url:
+        log.info("using the NLU server at %s", settings.nlu_url)
+        return RemoteParser(settings.nlu_url)
+    if model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir / "data"):
+        log.warning(
+            "the NLU model is missing or older than config.yml or nlu/data/; "
+            "'make run' retrains it, or run: python -m bot train"
+        )
+    started = time.perf_counter()
+    parser = RasaParser.load(settings.model_path)
+    log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
+    return parser
+
+
+def make_engine(settings: Settings, parser: Parser, memory: Memory | None = None) -> Engine:
+    return Engine(
+        content=ContentStore(settings.content_dir), parser=parser, memory=memory or NoMemory()
+    )
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.nlu import train
+
+    started = time.perf_counter()
+    path = train(settings.config_file, settings.nlu_dir / "data", settings.model_path)
+    print(f"Trained {path} in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.check import run_check
+
+    problems = run_check(settings.root, settings.content_dir)
+    errors = [p for p in problems if p.level == "error"]
+    warnings = [p for p in problems if p.level == "warning"]
+    for problem in errors + (warnings if args.warnings else []):
+        print(problem.format(settings.root))
+    hidden = "" if args.warnings or not warnings else " (add --warnings to see them)"
+    summary = f"{len(errors)} error(s), {len(warnings)} warning(s){hidden}."
+    print(("Content and training data are OK: " if not errors else "") + summary)
+    return 1 if errors else 0
+
+
+def read_lines(stream: TextIO) -> Iterable[str]:
+    """One message per line, whatever the bytes: invalid UTF-8 becomes a replacement character."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        for line in stream:
+            yield line.rstrip("\r\n")
+        return
+    for raw in buffer:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+async def _ask(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    parser = make_parser(settings)
+    engine = make_engine(settings, parser)
+    user = User("ask", "ask")
+    texts: Iterable[str] = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
+    try:
+        for text in texts:
+            reply = await engine.answer(text, user)
+            if args.json:
+                out.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
+            else:
+                out.write(reply.text + "\n\n")
+            out.flush()
+    finally:
+        await parser.close()
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    return asyncio.run(_ask(settings, args, sys.stdout))
+
+
+def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.shell import chat
+
+    async def main() -> None:
+        print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
+        parser = make_parser(settings)
+        store = open_store(settings)
+        try:
+            await chat(make_engine(settings, parser, store))
+        finally:
+            await parser.close()
+            store.close()
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.evaluate import evaluate
+
+    config = Path(args.config).resolve() if args.config else settings.config_file
+    model = Path(args.model).resolve() if args.model else None
+    started = time.perf_counter()
+    evaluate(settings.root, config, Path(args.reports).resolve(), folds=args.folds, model=model)
+    print(f"Reports written to {args.reports}/ in {time.perf_counter() - started:.0f} s.")
+    return 0
+
+
+def open_store(settings: Settings) -> Store:
+    key = resolve_pseudonym_key(settings.pseudonym_key, settings.var_dir)
+    return Store.open(settings.database_url, key, settings.retention_days)
+
+
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
+    from bot import stats
+
+    since = stats.parse_since(args.since, datetime.now(timezone.utc))
+    store = open_store(settings)
+    try:
+        figures = stats.collect(store.engine, since)
+    finally:
+        store.close()
+    print(stats.table(figures))
+    if args.csv:
+        stats.write_csv(figures, Path(args.csv))
+        print(f"\nCSV written to {args.csv}")
+    if args.plot:
+        stats.plot(figures, Path(args.plot))
+        print(f"Chart written to {args.plot}")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram.app import run
+
+    settings.require_token()
+    return run(settings)
+
+
+COMMANDS = {
+    "run": (cmd_run, "start the Telegram bot (polling, or webhook mode when WEBHOOK_URL is set)"),
+    "train": (cmd_train, "train the NLU model from config.yml and nlu/data/ into models/"),
+    "check": (cmd_check, "check the content and training data (exit 1 on any error)"),
+    "ask": (cmd_ask, "answer TEXT, or one message per line of standard input"),
+    "shell": (cmd_shell, "chat with the bot in this terminal"),
+    "evaluate": (cmd_evaluate, "measure the NLU on held-out data and cross-validation"),
+    "stats": (cmd_stats, "what young people ask about, for staff: a table, CSV and chart"),
+}
+
+
+def build_arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="A Telegram helper for young people on knife crime: honest information "
+        "and routes to support.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "ask":
+            command.add_argument("--json", action="store_true", help="one JSON object per reply")
+            command.add_argument("text", nargs="*", help="the message (default: read stdin)")
+        if name == "evaluate":
+            command.add_argument("--config", help="pipeline to test (default config.yml)")
+            command.add_argument("--folds", type=int, default=3, help="cross-validation folds")
+            command.add_argument("--model", help="test this model instead of training one")
+            command.add_argument("--reports", default="reports", help="where to write reports")
+        if name == "stats":
+            command.add_argument("--since", default="7d", help="7d, 24h, 4w or a date (default 7d)")
+            command.add_argument("--csv", help="also write the figures per day to this CSV file")
+            command.add_argument("--plot", help="also draw a chart to this PNG file")
+        if name == "check":
+            command.add_argument("--warnings", action="store_true", help="also list warnings")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_arguments().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"Setting problem: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level if args.command != "ask" else "WARNING")
+    handler = COMMANDS[args.command][0]
+    try:
+        return handler(settings, args)
+    except SettingsError as exc:
+        print(f"Setting problem: {exc}", file=sys.stderr)
+        return 2
+    except ContentError as exc:
+        print(f"The bot cannot start because {exc}", file=sys.stderr)
+        print("Run 'python -m bot check' for details.", file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(f"The bot cannot use its database: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,421 @@
+"""The engine: from what someone typed (or tapped) to the reply they get.
+
+Every channel (Telegram, the terminal shell, `ask`) calls the same `Engine`, so what the tests
+see is what young people get. For typed text the order is fixed:
+
+1. commands ("/start") are looked up directly and never reach the model;
+2. the safety net catches emergencies and self-harm, before any model;
+3. the NLU model ranks the intents;
+4. the confidence policy answers, asks which of the top candidates was meant, or says
+   honestly that it did not understand;
+5. the reply comes from the curated content.
+
+The engine knows nothing about Telegram and stores nothing itself: what happened is handed to
+a `Memory` (the database, or nothing), without the message text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Literal, Protocol
+
+from bot.content import Area, Content, ContentReply, ContentStore
+from bot.nlu import NLUUnavailable, Parse, Parser
+from bot.safety import SafetyNet
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["safety", "answer", "clarify", "fallback", "button", "command", "system"]
+OUT_OF_SCOPE = "out_of_scope"
+# Rasa's FallbackClassifier adds this intent when no intent is confident enough.
+NLU_FALLBACK = "nlu_fallback"
+URGENT_TOPICS = ("emergency", "crisis")
+COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s|$)")
+# The model only needs the gist; very long messages are cut before it sees them (the safety
+# net still reads the whole message).
+MODEL_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class User:
+    """Who is asking: the channel and that channel's id for them (never stored as it is)."""
+
+    channel: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Button:
+    reply_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the young person gets back, with why it was chosen."""
+
+    topic: str
+    intent: str | None
+    confidence: float
+    text: str
+    buttons: tuple[Button, ...]
+    reply_id: str
+    kind: Kind
+    action: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "text": self.text,
+            "buttons": [{"id": b.reply_id, "label": b.label} for b in self.buttons],
+        }
+
+    @property
+    def invites_feedback(self) -> bool:
+        """Answers to real questions can be rated; menus and system messages cannot."""
+        return self.kind in ("answer", "button") and not self.reply_id.startswith("menu_")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One reply given, as it is remembered: no message text, no raw user id."""
+
+    user: User
+    at: datetime
+    topic: str
+    intent: str | None
+    confidence: float
+    fell_back: bool
+    reply_id: str
+    kind: str
+    not_understood: str | None = None
+
+
+class Memory(Protocol):
+    """What the engine asks of storage. The database implements it; `NoMemory` does nothing."""
+
+    def record(self, event: Event) -> None: ...
+
+    async def forget(self, user: User) -> bool: ...
+
+    async def area(self, user: User) -> str | None: ...
+
+    async def remember_area(self, user: User, area: str) -> None: ...
+
+
+class NoMemory:
+    """Remembers nothing: for `ask` and for tests that do not look at storage."""
+
+    def record(self, event: Event) -> None:
+        return None
+
+    async def forget(self, user: User) -> bool:
+        return True
+
+    async def area(self, user: User) -> str | None:
+        return None
+
+    async def remember_area(self, user: User, area: str) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Literal["answer", "clarify", "fallback"]
+    intents: tuple[str, ...] = ()
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class ConfidencePolicy:
+    """When to answer, when to ask which was meant, and when to admit not understanding.
+
+    answer_at: the top intent must be at least this sure to be answered directly...
+    margin:    ...and this far ahead of the second, or the two are offered as buttons.
+    clarify_at: below answer_at but above this, the top candidates are offered as buttons.
+    urgent_at: emergency and crisis intents are answered from this confidence, because
+               missing them costs more than an unneeded helpline.
+    """
+
+    answer_at: float = 0.55
+    margin: float = 0.15
+    clarify_at: float = 0.25
+    urgent_at: float = 0.25
+    candidates: int = 3
+
+    def decide(self, parse: Parse, topic_of: Callable[[str], str | None]) -> Decision:
+        ranking = [s for s in parse.ranking if s.name != NLU_FALLBACK]
+        if not ranking:
+            return Decision("fallback")
+        top = ranking[0]
+        if top.name == OUT_OF_SCOPE:
+            return Decision("fallback", (OUT_OF_SCOPE,), top.confidence)
+        if topic_of(top.name) in URGENT_TOPICS and top.confidence >= self.urgent_at:
+            return Decision("answer", (top.name,), top.confidence)
+        second = ranking[1].confidence if len(ranking) > 1 else 0.0
+        if top.confidence >= self.answer_at and top.confidence - second >= self.margin:
+            return Decision("answer", (top.name,), top.confidence)
+        if top.confidence >= self.clarify_at:
+            picked = [
+                s.name
+                for s in ranking[: self.candidates]
+                if s.name != OUT_OF_SCOPE
+                and (s is top or s.confidence >= self.clarify_at / 2)
+                and topic_of(s.name) is not None
+            ]
+            if len(picked) >= 2:
+                return Decision("clarify", tuple(picked), top.confidence)
+            if picked and top.confidence >= self.answer_at:
+                return Decision("answer", (top.name,), top.confidence)
+        return Decision("fallback", (), top.confidence)
+
+
+@dataclass
+class Engine:
+    """Answers messages and button taps for every channel."""
+
+    content: ContentStore
+    parser: Parser
+    safety: SafetyNet = field(default_factory=SafetyNet)
+    policy: ConfidencePolicy = field(default_factory=ConfidencePolicy)
+    memory: Memory = field(default_factory=NoMemory)
+    # Staff may opt in to keeping not-understood questions; they are redacted by this
+    # function before they leave the engine.
+    redact: Callable[[str], str] | None = None
+
+    async def answer(self, text: str, user: User) -> Reply:
+        """The reply to a typed message."""
+        started = time.perf_counter()
+        content = self.content.current()
+        text = _clean(text)
+        reply = await self._answer(content, text, user)
+        not_understood = None
+        if reply.reply_id in ("fallback", "clarify") and self.redact and text:
+            not_understood = self.redact(text)
+        if reply.action != "forget":  # after /forget, nothing about this person is kept
+            self._record(reply, user, started, not_understood)
+        return reply
+
+    async def show(self, reply_id: str, user: User) -> Reply:
+        """The reply behind a button: straight from the content, never through the model."""
+        started = time.perf_counter()
+        content = self.content.current()
+        if reply_id not in content.replies:
+            # A button from an older version of the content that has since been removed.
+            reply = self._reply(content, "fallback", None, 0.0, "fallback")
+        else:
+            reply = await self._content_reply(content, reply_id, None, 1.0, "button", user, "")
+        self._record(reply, user, started)
+        return reply
+
+    def system(self, reply_id: str, user: User | None = None) -> Reply:
+        """A message the bot sends on its own (not text, slow down, errors...).
+
+        When it answers something a person sent (a sticker, say), pass `user` so it counts in
+        the statistics like any other reply.
+        """
+        started = time.perf_counter()
+        reply = self._reply(self.content.current(), reply_id, None, 1.0, "system")
+        if user is not None:
+            self._record(reply, user, started)
+        return reply
+
+    async def _answer(self, content: Content, text: str, user: User) -> Reply:
+        if not text:
+            return self._reply(content, "empty", None, 1.0, "fallback")
+        if text.startswith("/"):
+            return await self._command(content, text, user)
+        match = self.safety.check(text)
+        if match is not None:
+            return await self._content_reply(
+                content, match.reply_id, match.reply_id, 1.0, "safety", user, text
+            )
+        try:
+            parse = await self.parser.parse(text[:MODEL_CHARS])
+        except NLUUnavailable as exc:
+            log.error("NLU unavailable, answering with the fallback: %s", exc)
+            return self._reply(content, "fallback", None, 0.0, "fallback")
+
+        def topic_of(intent: str) -> str | None:
+            reply = content.replies.get(intent)
+            return reply.topic if reply else None
+
+        decision = self.policy.decide(parse, topic_of)
+        if decision.kind == "answer":
+            intent = decision.intents[0]
+            if intent not in content.replies:
+                log.warning("the model knows intent %r but the content has no reply for it", intent)
+                return self._reply(content, "fallback", intent, decision.confidence, "fallback")
+            return await self._content_reply(
+                content, intent, intent, decision.confidence, "answer", user, text
+            )
+        if decision.kind == "clarify":
+            base = self._reply(
+                content, "clarify", decision.intents[0], decision.confidence, "clarify"
+            )
+            offered = tuple(
+                Button(intent, content.replies[intent].title) for intent in decision.intents
+            )
+            extra = tuple(b for b in base.buttons if b.reply_id not in decision.intents)
+            return Reply(
+                topic=base.topic,
+                intent=base.intent,
+                confidence=base.confidence,
+                text=base.text,
+                buttons=offered + extra,
+                reply_id="clarify",
+                kind="clarify",
+            )
+        fallback_id = OUT_OF_SCOPE if decision.intents == (OUT_OF_SCOPE,) else "fallback"
+        top_intent = parse.top.name if parse.top else None
+        return self._reply(content, fallback_id, top_intent, decision.confidence, "fallback")
+
+    async def _command(self, content: Content, text: str, user: User) -> Reply:
+        match = COMMAND.match(text)
+        command = content.commands.get(match.group(1).lower()) if match else None
+        if command is None:
+            return self._reply(content, "unknown_command", None, 1.0, "command")
+        if command.action == "forget":
+            done = await self.memory.forget(user)
+            reply_id = "forget_done" if done else "forget_later"
+            return self._reply(content, reply_id, None, 1.0, "command", action="forget")
+        if command.action == "hide":
+            # Only a channel can delete messages; it sends hide_done or hide_nothing itself.
+            return self._reply(content, "hide_done", None, 1.0, "command", action="hide")
+        assert command.reply is not None  # the content check guarantees reply or action
+        return await self._content_reply(content, command.reply, None, 1.0, "command", user, "")
+
+    async def _content_reply(
+        self,
+        content: Content,
+        reply_id: str,
+        intent: str | None,
+        confidence: float,
+        kind: Kind,
+        user: User,
+        text: str,
+    ) -> Reply:
+        reply = self._reply(content, reply_id, intent, confidence, kind)
+        if reply_id == "support_local":
+            return await self._local(content, reply, user, text)
+        return reply
+
+    async def _local(self, content: Content, reply: Reply, user: User, text: str) -> Reply:
+        """Support near the person: from the area they name now, or the one they chose before."""
+        area = content.find_area(text) if text else None
+        if area is not None:
+            await self.memory.remember_area(user, area.key)
+        else:
+            remembered = await self.memory.area(user)
+            area = content.areas.get(remembered) if remembered else None
+        if area is None:
+            return reply
+        found = content.replies.get("support_local_found")
+        intro = found.text if found else ""
+        listing = local_services_text(content, area)
+        return Reply(
+            topic=reply.topic,
+            intent=reply.intent,
+            confidence=reply.confidence,
+            text=f"{listing}\n\n{intro}".strip(),
+            buttons=found_buttons(content, found) if found else reply.buttons,
+            reply_id=reply.reply_id,
+            kind=reply.kind,
+        )
+
+    @staticmethod
+    def _reply(
+        content: Content,
+        reply_id: str,
+        intent: str | None,
+        confidence: float,
+        kind: Kind,
+        action: str | None = None,
+    ) -> Reply:
+        item: ContentReply = content.reply(reply_id)
+        buttons = tuple(
+            Button(target, content.replies[target].title)
+            for target in item.buttons
+            if target in content.replies
+        )
+        return Reply(
+            topic=item.topic,
+            intent=intent,
+            confidence=confidence,
+            text=item.text,
+            buttons=buttons,
+            reply_id=item.id,
+            kind=kind,
+            action=action,
+        )
+
+    def _record(
+        self, reply: Reply, user: User, started: float, not_understood: str | None = None
+    ) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info(
+            "reply channel=%s kind=%s topic=%s intent=%s confidence=%.2f reply=%s ms=%.1f",
+            user.channel,
+            reply.kind,
+            reply.topic,
+            reply.intent,
+            reply.confidence,
+            reply.reply_id,
+            elapsed,
+        )
+        self.memory.record(
+            Event(
+                user=user,
+                at=datetime.now(timezone.utc),
+                topic=reply.topic,
+                intent=reply.intent,
+                confidence=reply.confidence,
+                fell_back=reply.kind in ("fallback", "clarify"),
+                reply_id=reply.reply_id,
+                kind=reply.kind,
+                not_understood=not_understood,
+            )
+        )
+
+
+def local_services_text(content: Content, area: Area) -> str:
+    """The services for an area, grouped from the nearest area outwards."""
+    sections: list[str] = []
+    shown: set[str] = set()
+    for place in [*content.area_chain(area), None]:
+        key = place.key if place else "everywhere"
+        lines = []
+        for service in content.services:
+            if key not in service.areas or service.contact in shown:
+                continue
+            shown.add(service.contact)
+            contact = content.contacts[service.contact]
+            how = contact.phone or contact.web or contact.text or ""
+            lines.append(f"• {contact.name}: {service.what}. {how}".strip())
+        if lines:
+            heading = f"In {place.name}:" if place else "Wherever you are:"
+            sections.append("\n".join([heading, *lines]))
+    return "\n\n".join(sections)
+
+
+def found_buttons(content: Content, found: ContentReply) -> tuple[Button, ...]:
+    return tuple(
+        Button(target, content.replies[target].title)
+        for target in found.buttons
+        if target in content.replies
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def _clean(text: str) -> str:
+    """Strip invisible control characters and surrounding space; keep everything else."""
+    return _CONTROL.sub(" ", text).strip()

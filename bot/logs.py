@@ -1,0 +1,116 @@
+"""Logging a person can read: one line per message, libraries quietened, never message text.
+
+Rasa logs every parsed message, text included, through structlog at debug level; TensorFlow,
+httpx and the scheduler are chatty at INFO. This sets them to warnings only, sends everything to
+stderr (stdout belongs to `ask`'s JSON lines), and keeps tokens out of the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+QUIET = {
+    "rasa": logging.ERROR,
+    "tensorflow": logging.ERROR,
+    "absl": logging.ERROR,
+    "h5py": logging.ERROR,
+    "matplotlib": logging.WARNING,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "telegram": logging.WARNING,
+    "telegram.ext": logging.WARNING,
+    "sanic": logging.WARNING,
+    "asyncio": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+    "alembic": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+    "PIL": logging.WARNING,
+}
+# Set before TensorFlow is imported, or it prints its C++ start-up chatter.
+QUIET_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "LOG_LEVEL_LIBRARIES": "ERROR",
+    "RASA_TELEMETRY_ENABLED": "false",
+    # python-telegram-bot's announced future: time periods as timedelta, without warnings.
+    "PTB_TIMEDELTA": "true",
+}
+_BOT_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
+
+
+class _HideTokens(logging.Filter):
+    """Replaces anything shaped like a Telegram bot token (URLs in errors carry it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _BOT_TOKEN.search(message):
+            record.msg = _BOT_TOKEN.sub("<token>", message)
+            record.args = None
+        return True
+
+
+def quiet_environment() -> None:
+    for name, value in QUIET_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send our log lines to stderr and quieten the libraries (call once, at start-up)."""
+    quiet_environment()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_HideTokens())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name, library_level in QUIET.items():
+        logging.getLogger(name).setLevel(max(library_level, logging.getLevelName(level)))
+    quiet_warnings()
+    quiet_structlog()
+
+
+def quiet_warnings() -> None:
+    """Third-party deprecation notices are for their maintainers, not people running the bot.
+
+    Called again after Rasa is imported: one of its dependencies puts its own warning filter
+    in front of ours.
+    """
+    if getattr(sys, "_called_from_test", False) or "pytest" in sys.modules:
+        return  # the test suite decides about warnings itself (pyproject.toml)
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning, UserWarning):
+        warnings.filterwarnings("ignore", category=category)
+
+
+@contextmanager
+def quiet_imports() -> Iterator[None]:
+    """Import Rasa and TensorFlow without their import-time deprecation notices.
+
+    Their dependencies also change the warning filters while importing; leaving this block
+    puts ours back.
+    """
+    if "pytest" in sys.modules:
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def quiet_structlog() -> None:
+    """Rasa logs each message's text through structlog at debug level: keep only errors."""
+    try:
+        import structlog
+    except ImportError:  # pragma: no cover - comes with rasa
+        return
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,1 @@
+"""Storage: what the bot keeps about conversations, in SQLite or PostgreSQL (see tables.py)."""

@@ -1,0 +1,128 @@
+"""Reading YAML files written by people, keeping line numbers so errors can point at them.
+
+Mappings load as `YamlMap` (a dict that also knows the line of each key) so that a checker can
+say "content/replies/reporting.yml:14: ..." instead of "somewhere in reporting.yml".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class YamlMap(dict[Any, Any]):
+    """A mapping from a YAML file, with the line where it and each of its keys start."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.key_lines: dict[Any, int] = {}
+        self.value_lines: dict[Any, int] = {}
+        self.duplicate_keys: list[tuple[Any, int]] = []
+
+    def line_of(self, key: Any) -> int:
+        """The line of `key`, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+    def text_line(self, key: Any, offset: int) -> int:
+        """The line of character `offset` inside the string value of `key`."""
+        value = self.get(key)
+        start = self.value_lines.get(key, self.line_of(key))
+        if not isinstance(value, str):
+            return start
+        return start + value.count("\n", 0, max(offset, 0))
+
+
+class YamlList(list[Any]):
+    """A list from a YAML file, with the line where each item starts."""
+
+    line: int = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.item_lines: list[int] = []
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> YamlMap:
+    loader.flatten_mapping(node)
+    result = YamlMap()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        value = loader.construct_object(value_node, deep=True)
+        key_line = key_node.start_mark.line + 1
+        if key in result:
+            result.duplicate_keys.append((key, key_line))
+        result[key] = value
+        result.key_lines[key] = key_line
+        block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
+        result.value_lines[key] = value_node.start_mark.line + 1 + (1 if block else 0)
+    return result
+
+
+def _sequence(loader: _LineLoader, node: yaml.SequenceNode) -> YamlList:
+    result = YamlList()
+    result.line = node.start_mark.line + 1
+    for item in node.value:
+        result.append(loader.construct_object(item, deep=True))
+        result.item_lines.append(item.start_mark.line + 1)
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Why a file could not be read, in words for someone who is not a programmer."""
+
+    line: int
+    message: str
+
+
+def read_yaml(path: Path) -> tuple[Any, YamlProblem | None]:
+    """Load `path`; on failure return (None, the problem and its line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, YamlProblem(1, "this file is missing; restore it from the repository")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return None, YamlProblem(
+            line, "this line has characters that are not UTF-8 text; save the file as UTF-8"
+        )
+    if "\t" in text:
+        line = text[: text.index("\t")].count("\n") + 1
+        return None, YamlProblem(line, "there is a tab character here; use spaces to indent")
+    try:
+        return yaml.load(text, Loader=_LineLoader), None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return None, YamlProblem(line, _explain(exc))
+    except yaml.YAMLError as exc:
+        return None, YamlProblem(1, f"this file is not valid YAML ({exc})")
+
+
+def _explain(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "unreadable"
+    hint = "check the indentation and that every 'name: value' has a space after the colon"
+    if "mapping values are not allowed" in problem:
+        hint = (
+            "a colon inside a line of text confuses YAML; put the text under 'text: |' on its "
+            "own lines, or wrap the line in double quotes"
+        )
+    elif "found character" in problem and "cannot start any token" in problem:
+        hint = "a line starts with a character YAML reserves (like @ or `); wrap it in quotes"
+    elif "expected <block end>" in problem or "did not find expected" in problem:
+        hint = "a line is indented differently from the lines around it; line them up"
+    return f"this file is not valid YAML here ({problem}): {hint}"

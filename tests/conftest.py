@@ -1,0 +1,80 @@
+"""Shared fixtures: the real content, fake and real NLU parsers, and the project paths."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.content import ContentStore
+from bot.engine import Engine, NoMemory
+from bot.logs import quiet_environment
+from bot.nlu import IntentScore, NLUUnavailable, Parse, RasaParser
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "nlu.tar.gz"
+
+quiet_environment()
+
+
+class FakeParser:
+    """Answers from a table (text -> [(intent, confidence), ...]); records what it was asked."""
+
+    def __init__(
+        self,
+        table: dict[str, list[tuple[str, float]]] | None = None,
+        default: list[tuple[str, float]] | None = None,
+        fail: bool = False,
+    ) -> None:
+        self.table = table or {}
+        self.default = default or [("out_of_scope", 0.9)]
+        self.fail = fail
+        self.asked: list[str] = []
+
+    async def parse(self, text: str) -> Parse:
+        self.asked.append(text)
+        if self.fail:
+            raise NLUUnavailable("fake outage")
+        ranking = self.table.get(text, self.default)
+        return Parse(tuple(IntentScore(name, conf) for name, conf in ranking))
+
+    async def close(self) -> None:
+        return None
+
+
+@pytest.fixture(scope="session")
+def content_store() -> ContentStore:
+    return ContentStore(ROOT / "content")
+
+
+@pytest.fixture
+def fake_engine(content_store: ContentStore) -> Callable[..., Engine]:
+    def build(parser: FakeParser | None = None, **kwargs: object) -> Engine:
+        return Engine(
+            content=content_store,
+            parser=parser or FakeParser(),
+            memory=kwargs.pop("memory", NoMemory()),  # type: ignore[arg-type]
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def rasa_parser() -> Iterator[RasaParser]:
+    """The real trained model, loaded once for the whole run (make test trains it first)."""
+    assert MODEL.exists(), "no trained model: run 'make test', which trains it first"
+    parser = RasaParser.load(MODEL)
+    yield parser
+    parser._executor.submit(parser._close_loop).result()
+    parser._executor.shutdown()
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A private copy of content/ that a test may break."""
+    target = tmp_path / "content"
+    shutil.copytree(ROOT / "content", target)
+    return target

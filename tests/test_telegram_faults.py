@@ -1,0 +1,181 @@
+"""The bot over real HTTP when things go wrong: webhook secrets, Telegram errors, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.content import ContentStore
+from bot.engine import Engine
+from bot.storage.store import Store
+from bot.telegram.app import Services
+from bot.telegram.conversation import TelegramChannel
+from bot.telegram.webhook import serve
+from tests.botapi import BotAPI
+from tests.conftest import MODEL, ROOT, FakeParser
+from tests.telegram_harness import running_bot, settings_for
+
+
+@pytest.fixture
+def api() -> Iterator[BotAPI]:
+    with BotAPI() as server:
+        yield server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def one_reply_each(api: BotAPI, chats: range) -> None:
+    counts = Counter(m.chat_id for m in api.state.sent)
+    assert {chat: counts[chat] for chat in chats} == {chat: 1 for chat in chats}
+
+
+async def test_429_and_500_for_a_while_then_every_reply_arrives_once(
+    api: BotAPI, tmp_path: Path, content_store: ContentStore
+) -> None:
+    api.fail("sendMessage", 429, times=2, retry_after=1)
+    api.fail("sendMessage", 500, times=4)
+    chats = range(6000, 6010)
+    async with running_bot(api, tmp_path, FakeParser(), content_store):
+        for chat in chats:
+            api.message(chat, "/report")
+        await api.until(lambda s: len({m.chat_id for m in s.sent}) == len(chats), timeout=60)
+        await asyncio.sleep(0.5)
+    one_reply_each(api, chats)
+    assert api.state.refused["sendMessage"] == 6  # the faults really happened
+    assert all("0800 555 111" in m.text for m in api.state.sent)
+
+
+async def test_timeouts_and_dropped_connections_are_retried(
+    api: BotAPI, tmp_path: Path, content_store: ContentStore
+) -> None:
+    api.slow("sendMessage", seconds=2.0, times=2)
+    api.drop("sendMessage", times=2)
+    chats = range(6100, 6105)
+    async with running_bot(api, tmp_path, FakeParser(), content_store, read_timeout=0.5):
+        for chat in chats:
+            api.message(chat, "/law")
+        await api.until(lambda s: len({m.chat_id for m in s.sent}) == len(chats), timeout=60)
+        await asyncio.sleep(2.5)  # let any abandoned slow request finish, to catch duplicates
+    one_reply_each(api, chats)
+    assert api.state.refused["sendMessage"] == 4
+
+
+async def test_webhook_mode_checks_the_secret(
+    api: BotAPI, tmp_path: Path, content_store: ContentStore
+) -> None:
+    port = free_port()
+    settings = settings_for(
+        api, tmp_path, WEBHOOK_URL="https://bot.example.org/tg-hook", WEBHOOK_SECRET="s3cret_Token-1", PORT=str(port)
+    )
+    store = Store.open(settings.database_url, b"k")
+    engine = Engine(content=content_store, parser=FakeParser(), memory=store)
+    services = Services(channel=TelegramChannel(engine, store), store=store, owned=False)
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(settings, services, host="127.0.0.1", stop=stop))
+    url = f"http://127.0.0.1:{port}"
+    update = {
+        "update_id": 1,
+        "message": {"message_id": 1, "date": 0, "chat": {"id": 7001, "type": "private"}, "from": {"id": 7001, "is_bot": False, "first_name": "A"}, "text": "/report", "entities": [{"type": "bot_command", "offset": 0, "length": 7}]},
+    }  # fmt: skip
+    try:
+        async with httpx.AsyncClient(base_url=url) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            health = await client.get("/healthz")
+            assert health.status_code == 200 and health.json()["status"] == "ok"
+            assert api.state.webhook["url"] == "https://bot.example.org/tg-hook"
+            assert api.state.webhook["secret_token"] == "s3cret_Token-1"
+            wrong = await client.post("/tg-hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            missing = await client.post("/tg-hook", json=update)
+            assert (wrong.status_code, missing.status_code) == (403, 403)
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret_Token-1"}
+            not_json = await client.post("/tg-hook", content=b"{not json", headers=headers)
+            not_update = await client.post("/tg-hook", json=[1, 2], headers=headers)
+            assert (not_json.status_code, not_update.status_code) == (400, 400)
+            right = await client.post("/tg-hook", content=json.dumps(update), headers=headers)
+            assert right.status_code == 200
+            (reply,) = await api.messages_to(7001, 1)
+            assert "0800 555 111" in reply.text
+            await asyncio.sleep(0.3)
+            assert len(api.sent_to(7001)) == 1  # the refused calls did nothing
+    finally:
+        stop.set()
+        await server
+        await asyncio.to_thread(store.close)
+
+
+def run_bot(api: BotAPI, tmp_path: Path, **extra: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "PSEUDONYM_KEY": "restart-test",
+        "MODEL_PATH": str(MODEL),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+    return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def stop_bot(process: subprocess.Popen[bytes]) -> bytes:
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err.decode(errors="replace")
+    return err
+
+
+@pytest.mark.model
+def test_a_restart_mid_stream_loses_and_repeats_nothing(api: BotAPI, tmp_path: Path) -> None:
+    first_batch = range(8000, 8040)
+    for chat in first_batch:
+        api.message(chat, "/law")
+    bot = run_bot(api, tmp_path)
+    try:
+        api.wait_for(lambda s: len(s.sent) >= 10, timeout=120)
+    finally:
+        stop_bot(bot)
+    answered_before = len(api.state.sent)
+    second_batch = range(8040, 8060)
+    for chat in second_batch:
+        api.message(chat, "/report")
+    bot = run_bot(api, tmp_path)
+    try:
+        api.wait_for(lambda s: len({m.chat_id for m in s.sent}) == 60, timeout=120)
+        api.wait_for(lambda s: s.confirmed_offset >= 61, timeout=30)
+    finally:
+        stop_bot(bot)
+    assert answered_before >= 10
+    one_reply_each(api, range(8000, 8060))
+    assert api.state.confirmed_offset == 61  # every update acknowledged, none left to repeat
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [("", "TELEGRAM_BOT_TOKEN is not set"), ("not-a-token", "does not look like a bot token")],
+)
+def test_a_missing_or_malformed_token_fails_fast(token: str, expected: str, tmp_path: Path) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "VAR_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert expected in done.stderr
