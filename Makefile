@@ -35,12 +35,14 @@ exit 1
 endef
 export FIND_PYTHON310
 
-.PHONY: help run test check format setup model clean
+.PHONY: help run test check bench evaluate format setup model clean
 
 help:
 	@echo "make run    start the bot (Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal)"
 	@echo "make test   run every check and the whole test suite"
-	@echo "make check  only the fast checks: content, formatting, lint and types"
+	@echo "make check  only the fast checks: content, formatting, lint, types, Dockerfile"
+	@echo "make bench  the load benchmark (a few minutes; prints the figures)"
+	@echo "make evaluate  how well the NLU understands (writes reports/)"
 
 $(PY):
 	@py="$$(bash -c "$$FIND_PYTHON310")" || { \
@@ -50,9 +52,9 @@ $(PY):
 	echo "Creating $(VENV) with $$py"; \
 	"$$py" -m venv $(VENV)
 
-$(INSTALLED): requirements.lock | $(PY)
+$(INSTALLED): requirements.lock requirements-dev.lock | $(PY)
 	@echo "Installing pinned dependencies into $(VENV) (about 2.7 GB; 2 to 5 minutes the first time)."
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check --no-deps -q -r requirements-dev.lock
 	@touch $@
 
 setup: $(INSTALLED)
@@ -73,16 +75,23 @@ run: $(MODEL)
 
 check: $(INSTALLED)
 	$(PY) -m bot check
-	$(VENV)/bin/ruff format --check bot tests
-	$(VENV)/bin/ruff check bot tests
+	$(VENV)/bin/ruff format --check bot tests bench
+	$(VENV)/bin/ruff check bot tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/hadolint Dockerfile
 
 test: check $(MODEL)
 	$(PY) -m pytest
 
+bench: $(MODEL)
+	$(PY) bench/load.py
+
+evaluate: $(MODEL)
+	$(PY) -m bot evaluate
+
 format: $(INSTALLED)
-	$(VENV)/bin/ruff format bot tests
-	$(VENV)/bin/ruff check --fix bot tests
+	$(VENV)/bin/ruff format bot tests bench
+	$(VENV)/bin/ruff check --fix bot tests bench
 
 clean:
 	rm -rf models reports .pytest_cache .mypy_cache .ruff_cache

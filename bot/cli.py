@@ -161,6 +161,14 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return run(settings)
 
 
+def cmd_health(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram.app import health
+
+    ok, detail = health(settings)
+    print(("healthy: " if ok else "unhealthy: ") + detail)
+    return 0 if ok else 1
+
+
 COMMANDS = {
     "run": (cmd_run, "start the Telegram bot (polling, or webhook mode when WEBHOOK_URL is set)"),
     "train": (cmd_train, "train the NLU model from config.yml and nlu/data/ into models/"),
@@ -168,6 +176,7 @@ COMMANDS = {
     "ask": (cmd_ask, "answer TEXT, or one message per line of standard input"),
     "shell": (cmd_shell, "chat with the bot in this terminal"),
     "evaluate": (cmd_evaluate, "measure the NLU on held-out data and cross-validation"),
+    "health": (cmd_health, "exit 0 if the running bot is healthy (for container checks)"),
     "stats": (cmd_stats, "what young people ask about, for staff: a table, CSV and chart"),
 }
 

@@ -275,17 +275,68 @@ def evaluate(
                         str(config_file),
                         output=str(reports / "cross_validation"),
                         errors=True,
+                        successes=True,
                         report_as_dict=True,
                     )
                 )
             test_acc = intent_cv.test.get("Accuracy") or [0.0]
             summary.add("cross-validation intent accuracy", float(sum(test_acc) / len(test_acc)))
             summary.add("cross-validation seconds", round(time.perf_counter() - started, 1))
+            sweep = threshold_sweep(reports / "cross_validation")
+            (reports / "thresholds.json").write_text(json.dumps(sweep, indent=2))
+            print("  thresholds on cross-validation predictions (answer_at, clarify_at):")
+            for row in sweep:
+                print(
+                    f"    {row['answer_at']:.2f} {row['clarify_at']:.2f}  answered right "
+                    f"{row['answered_right']:.3f}  answered wrong {row['answered_wrong']:.3f}  "
+                    f"asked {row['clarified']:.3f}  fell back {row['fell_back']:.3f}"
+                )
         (reports / "summary.json").write_text(json.dumps(summary.figures, indent=2))
         _write_counts(reports, rows, topics)
         return summary.figures
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def threshold_sweep(folder: Path) -> list[dict[str, float]]:
+    """How often the bot would answer right, answer wrong, ask, or give up, for each pair of
+    thresholds, on the cross-validation predictions (never on the held-out set)."""
+    predictions = []
+    for name in ("intent_successes.json", "intent_errors.json"):
+        path = folder / name
+        if path.exists():
+            for item in json.loads(path.read_text()):
+                guess = item.get("intent_prediction") or {}
+                predictions.append(
+                    (item["intent"], guess.get("name"), float(guess.get("confidence") or 0.0))
+                )
+    rows = []
+    total = max(len(predictions), 1)
+    for answer_at in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7):
+        for clarify_at in (0.2, 0.25, 0.3, 0.35):
+            right = wrong = asked = gave_up = 0
+            for expected, got, confidence in predictions:
+                if got == "out_of_scope" or confidence < clarify_at:
+                    if expected == "out_of_scope":
+                        right += 1
+                    else:
+                        gave_up += 1
+                elif confidence >= answer_at:
+                    right += got == expected
+                    wrong += got != expected
+                else:
+                    asked += 1
+            rows.append(
+                {
+                    "answer_at": answer_at,
+                    "clarify_at": clarify_at,
+                    "answered_right": right / total,
+                    "answered_wrong": wrong / total,
+                    "clarified": asked / total,
+                    "fell_back": gave_up / total,
+                }
+            )
+    return rows
 
 
 def _write_counts(reports: Path, rows: list[tuple[str, str]], topics: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,7 @@ class RasaParser:
 
     def __init__(self, agent: Any) -> None:
         self._agent = agent
+        self._chain = _direct_chain(agent)
         # TensorFlow work runs on one worker thread with its own event loop, so the bot's
         # loop stays free for other chats while a message is being parsed.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
@@ -91,9 +93,16 @@ class RasaParser:
             agent = Agent.load(str(model_path))
         if agent.processor is None:
             raise NLUUnavailable(f"{model_path} could not be loaded as a Rasa model")
+        _lay_out_for_speed(agent)
         return cls(agent)
 
     def _parse_blocking(self, text: str) -> dict[str, Any]:
+        if self._chain is not None:
+            return self._chain(text)
+        return self._parse_with_agent(text)
+
+    def _parse_with_agent(self, text: str) -> dict[str, Any]:
+        """Rasa's own way: Agent.parse_message, through its graph runner."""
         loop = getattr(self._local, "loop", None)
         if loop is None:
             loop = self._local.loop = asyncio.new_event_loop()
@@ -121,6 +130,74 @@ class RasaParser:
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._executor, self._close_loop)
         self._executor.shutdown(wait=False)
+
+
+def _direct_chain(agent: Any) -> Callable[[str], dict[str, Any]] | None:
+    """The model's components called one after the other, without Rasa's graph scheduler.
+
+    An NLU-only model is a straight line: message converter, tokenizer, featurizers,
+    classifier. Rasa runs that line through a dask scheduler for every message, which costs
+    more than the components themselves. When the trained graph is such a line (checked
+    here), the same component objects are called in the same order, giving the same result
+    (tests compare it with Agent.parse_message on every held-out message). For any other
+    graph this returns None and Agent.parse_message is used.
+    """
+    try:
+        from rasa.core.channels.channel import UserMessage
+
+        processor = agent.processor
+        schema = processor.model_metadata.predict_schema
+        nodes = processor.graph_runner._instantiated_nodes
+        order: list[str] = []
+        previous = "__message__"
+        remaining = dict(schema.nodes)
+        while remaining:
+            following = [n for n, node in remaining.items() if node.needs == {"messages": previous}]
+            if len(following) != 1:
+                return None
+            previous = following[0]
+            order.append(previous)
+            del remaining[previous]
+        if previous != processor.model_metadata.nlu_target:
+            return None
+        first, *rest = (nodes[name] for name in order)
+        if first._fn_name != "convert_user_message" or any(n._fn_name != "process" for n in rest):
+            return None
+        convert = first._component.convert_user_message
+        steps = [node._component.process for node in rest]
+    except (AttributeError, KeyError, TypeError, ImportError):
+        return None
+
+    def parse(text: str) -> dict[str, Any]:
+        messages = convert([UserMessage(text)])
+        for step in steps:
+            messages = step(messages)
+        data: dict[str, Any] = {
+            "text": "",
+            "intent": {"name": None, "confidence": 0.0},
+            "entities": [],
+        }
+        data.update(messages[0].as_dict(only_output_properties=True))
+        return data
+
+    return parse
+
+
+def _lay_out_for_speed(agent: Any) -> None:
+    """Store logistic-regression weights column-major: the same numbers, 2 to 3 times faster.
+
+    scikit-learn multiplies each message's sparse features by the transposed weights; stored
+    row-major, scipy copies the whole weight matrix (megabytes) for every message. Stored
+    column-major, the transpose is already in the layout scipy wants and nothing is copied.
+    """
+    import numpy as np
+
+    runner = getattr(agent.processor, "graph_runner", None)
+    for node in getattr(runner, "_instantiated_nodes", {}).values():
+        classifier: Any = getattr(getattr(node, "_component", None), "clf", None)
+        weights = getattr(classifier, "coef_", None)
+        if isinstance(weights, np.ndarray) and weights.ndim == 2:
+            classifier.coef_ = np.asfortranarray(weights)
 
 
 class RemoteParser:

@@ -94,6 +94,9 @@ EMERGENCY_DANGER = [
     r"im|i am|there|theres|this|these|its|i cant|quick))|\bsos\b|🆘|"
     r"\b(?:its|this is|it is) an emergency\b|^emergency\b(?! number| services| sms| text)",
     r"^(?:help ?)+[!?]*$",
+    # "help im in danger", "help theres a man outside": a message that starts with a cry for help
+    r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|my|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
+    r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
     r"\b(?:hiding|locked in|locked myself in)\b.*\b(?:from|knife|blade|outside|coming)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
     r"\b(?:stabbing|knife fight|fight with knives)\b.*\b(?:happening|going on|going down|right now|rn)\b",

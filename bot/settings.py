@@ -55,6 +55,7 @@ class Settings:
     collect_not_understood: bool
     retention_days: int
     log_level: str
+    send_rate: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
@@ -116,6 +117,9 @@ class Settings:
             collect_not_understood=flag("COLLECT_NOT_UNDERSTOOD"),
             retention_days=integer("RETENTION_DAYS", 30, 1, 365),
             log_level=(text("LOG_LEVEL") or "INFO").upper(),
+            # Telegram allows a bot about 30 messages a second; raise it only for a local Bot
+            # API server or a benchmark.
+            send_rate=integer("SEND_RATE", 30, 1, 10_000),
         )
 
     def require_token(self) -> str:

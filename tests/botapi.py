@@ -14,6 +14,7 @@ can all use it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -83,6 +84,7 @@ class BotAPI:
         self._message_ids: defaultdict[int, itertools.count[int]] = defaultdict(
             lambda: itertools.count(1)
         )
+        self._by_chat: defaultdict[int, list[Sent]] = defaultdict(list)
         self._loop = asyncio.new_event_loop()
         self._new_update: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -205,7 +207,7 @@ class BotAPI:
 
     def sent_to(self, chat_id: int) -> list[Sent]:
         with self._lock:
-            return [s for s in self.state.sent if s.chat_id == chat_id]
+            return list(self._by_chat.get(chat_id, ()))
 
     def wait_for(self, predicate: Any, timeout: float = 30.0) -> None:
         """Wait until predicate(state) is true, or fail with what was seen."""
@@ -268,7 +270,11 @@ class BotAPI:
                     return web.Response(status=499)  # the client gave up: nothing was done
             else:
                 parameters = {"retry_after": fault.retry_after} if fault.retry_after else None
-                return _error(fault.status, "Too Many Requests" if fault.status == 429 else "Internal Server Error", parameters)
+                return _error(
+                    fault.status,
+                    "Too Many Requests" if fault.status == 429 else "Internal Server Error",
+                    parameters,
+                )
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
             return _error(404, f"Not Found: method {method} is not in this stand-in")
@@ -278,7 +284,15 @@ class BotAPI:
         return web.json_response({"ok": True, "result": result})
 
     async def _api_getMe(self, p: dict[str, Any]) -> Any:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "Helper", "username": BOT_USERNAME, "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Helper",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _api_getUpdates(self, p: dict[str, Any]) -> Any:
         offset = int(p.get("offset") or 0)
@@ -294,10 +308,10 @@ class BotAPI:
             if ready or time.monotonic() >= deadline:
                 return ready
             self._new_update.clear()
-            try:
-                await asyncio.wait_for(self._new_update.wait(), timeout=max(deadline - time.monotonic(), 0.01))
-            except asyncio.TimeoutError:
-                pass
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(
+                    self._new_update.wait(), timeout=max(deadline - time.monotonic(), 0.01)
+                )
 
     async def _api_sendMessage(self, p: dict[str, Any]) -> Any:
         chat_id = int(p["chat_id"])
@@ -309,7 +323,16 @@ class BotAPI:
         reply = p.get("reply_parameters") or {}
         with self._lock:
             message_id = next(self._message_ids[chat_id])
-            self.state.sent.append(Sent(chat_id, message_id, text, p.get("reply_markup"), reply.get("message_id"), time.perf_counter()))
+            sent = Sent(
+                chat_id,
+                message_id,
+                text,
+                p.get("reply_markup"),
+                reply.get("message_id"),
+                time.perf_counter(),
+            )
+            self.state.sent.append(sent)
+            self._by_chat[chat_id].append(sent)
         return {
             "message_id": message_id,
             "date": int(time.time()),
@@ -331,7 +354,9 @@ class BotAPI:
 
     async def _api_editMessageReplyMarkup(self, p: dict[str, Any]) -> Any:
         with self._lock:
-            self.state.edited_markup.append((int(p["chat_id"]), int(p["message_id"]), p.get("reply_markup")))
+            self.state.edited_markup.append(
+                (int(p["chat_id"]), int(p["message_id"]), p.get("reply_markup"))
+            )
         return True
 
     async def _api_deleteMessage(self, p: dict[str, Any]) -> Any:
@@ -364,7 +389,11 @@ class BotAPI:
         return True
 
     async def _api_getWebhookInfo(self, p: dict[str, Any]) -> Any:
-        return {"url": self.state.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": self.state.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }
 
 
 def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
@@ -385,8 +414,6 @@ async def _params(request: web.Request) -> dict[str, Any]:
         params[key] = value
     for key, value in list(params.items()):
         if isinstance(value, str) and value[:1] in "[{":
-            try:
+            with contextlib.suppress(ValueError):
                 params[key] = json.loads(value)
-            except ValueError:
-                pass
     return params

@@ -240,7 +240,7 @@ def test_policy_thresholds() -> None:
     policy = ConfidencePolicy(answer_at=0.6, margin=0.2, clarify_at=0.3)
 
     def topic(name: str) -> str | None:
-        return {"a": "reporting", "b": "support", "c": "crisis"}.get(name)
+        return {"a": "reporting", "b": "support", "crisis_suicidal": "crisis"}.get(name)
 
     def parse(*scores: tuple[str, float]) -> Parse:
         return Parse(tuple(IntentScore(n, c) for n, c in scores))
@@ -248,12 +248,14 @@ def test_policy_thresholds() -> None:
     assert policy.decide(parse(("a", 0.9), ("b", 0.05)), topic).kind == "answer"
     assert policy.decide(parse(("a", 0.62), ("b", 0.5)), topic).kind == "clarify"
     assert policy.decide(parse(("a", 0.2), ("b", 0.1)), topic).kind == "fallback"
-    assert policy.decide(parse(("c", 0.3), ("a", 0.29)), topic).kind == "answer"
+    assert policy.decide(parse(("crisis_suicidal", 0.3), ("a", 0.29)), topic).kind == "answer"
     assert policy.decide(parse(), topic).kind == "fallback"
     assert policy.decide(parse(("nlu_fallback", 0.7), ("a", 0.9)), topic).kind == "answer"
 
 
-async def test_nothing_is_recorded_after_forget(fake_engine: Callable[..., Engine], parser: FakeParser) -> None:
+async def test_nothing_is_recorded_after_forget(
+    fake_engine: Callable[..., Engine], parser: FakeParser
+) -> None:
     memory = RecordingMemory()
     engine = fake_engine(parser, memory=memory)
     await engine.answer("/law", USER)
@@ -261,7 +263,9 @@ async def test_nothing_is_recorded_after_forget(fake_engine: Callable[..., Engin
     assert [e.reply_id for e in memory.events] == ["menu_law"]
 
 
-async def test_system_replies_count_when_they_answer_someone(fake_engine: Callable[..., Engine]) -> None:
+async def test_system_replies_count_when_they_answer_someone(
+    fake_engine: Callable[..., Engine],
+) -> None:
     memory = RecordingMemory()
     engine = fake_engine(memory=memory)
     reply = engine.system("not_text", USER)

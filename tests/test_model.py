@@ -117,3 +117,13 @@ async def test_rasa_never_prints_the_message(
     out, err = capfd.readouterr()
     assert "Zebediah" not in out + err
     assert "07700" not in out + err
+
+
+def test_the_direct_component_chain_gives_rasas_own_answers(rasa_parser: RasaParser) -> None:
+    """The parser skips Rasa's per-message graph scheduler; it must not change a single answer."""
+    assert rasa_parser._chain is not None, "the trained graph should be a simple NLU chain"
+    for _, text in held_out():
+        direct = rasa_parser._chain(text)
+        rasa = rasa_parser._parse_with_agent(text)
+        assert direct["intent"] == rasa["intent"], text
+        assert direct["intent_ranking"] == rasa["intent_ranking"], text

@@ -20,7 +20,9 @@ NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 
 
 def seed(store: Store) -> None:
-    def add(day: int, topic: str, kind: str, fell_back: bool = False, text: str | None = None) -> None:
+    def add(
+        day: int, topic: str, kind: str, fell_back: bool = False, text: str | None = None
+    ) -> None:
         store.record(
             Event(
                 user=User("telegram", str(day)),
@@ -65,7 +67,7 @@ def test_the_figures_staff_see(db: str, tmp_path: Path) -> None:
     assert figures.safety_replies == 1
     assert figures.fallback_rate == pytest.approx(3 / 7)
     assert figures.votes[0] == ("law_carrying", 2, 0)
-    assert [text for _, text in figures.questions][0] == "what about [name] day 0"
+    assert next(text for _, text in figures.questions) == "what about [name] day 0"
     shown = stats.table(figures)
     assert "law_carrying" in shown and "43% of typed messages" in shown
     stats.write_csv(figures, tmp_path / "out.csv")
@@ -88,7 +90,18 @@ def test_since_accepts_days_weeks_hours_and_dates() -> None:
 def test_the_stats_command(db: str, tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_URL": db, "PSEUDONYM_KEY": "k"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "stats", "--since", "30d", "--csv", str(tmp_path / "s.csv"), "--plot", str(tmp_path / "s.png")],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "stats",
+            "--since",
+            "30d",
+            "--csv",
+            str(tmp_path / "s.csv"),
+            "--plot",
+            str(tmp_path / "s.png"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

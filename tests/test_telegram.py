@@ -85,8 +85,10 @@ async def test_a_vote_is_stored_once_and_its_buttons_go(
         await api.until(lambda s: s.edited_markup)
         chat, message_id, markup = api.state.edited_markup[0]
         assert (chat, message_id) == (SAM, answer.message_id)
-        assert all("👍" not in b["text"] for row in (markup or {}).get("inline_keyboard", []) for b in row)
-        assert ("Thanks for telling me." in [text for _, text in api.state.callback_answers])
+        assert all(
+            "👍" not in b["text"] for row in (markup or {}).get("inline_keyboard", []) for b in row
+        )
+        assert "Thanks for telling me." in [text for _, text in api.state.callback_answers]
         assert channel.store is not None and channel.store.flush()
         with channel.store.engine.connect() as conn:
             rows = conn.execute(select(feedback.c.reply_id, feedback.c.vote)).all()
@@ -132,7 +134,22 @@ async def test_an_unreadable_update_is_skipped_not_stuck_on(
     async with running_bot(api, tmp_path, FakeParser(), content_store):
         # A poll in an older shape this library refuses to read, between two questions.
         api.message(SAM, "/law")
-        api.message(SAM, None, extra={"poll": {"id": "1", "question": "?", "options": [{"text": "a", "voter_count": 0}], "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}})
+        api.message(
+            SAM,
+            None,
+            extra={
+                "poll": {
+                    "id": "1",
+                    "question": "?",
+                    "options": [{"text": "a", "voter_count": 0}],
+                    "total_voter_count": 0,
+                    "is_closed": False,
+                    "is_anonymous": True,
+                    "type": "regular",
+                    "allows_multiple_answers": False,
+                }
+            },
+        )
         api.message(SAM, "/report")
         first, second = await api.messages_to(SAM, 2)
         assert "law" in first.text.lower() and "0800 555 111" in second.text
@@ -165,7 +182,12 @@ async def test_group_chats_answer_only_commands_and_mentions(
         }
     )
     async with running_bot(api, tmp_path, parser, content_store):
-        api.message(group, None, chat_type="group", extra={"new_chat_members": [{"id": BOT_ID, "is_bot": True, "first_name": "Helper"}]})
+        api.message(
+            group,
+            None,
+            chat_type="group",
+            extra={"new_chat_members": [{"id": BOT_ID, "is_bot": True, "first_name": "Helper"}]},
+        )
         (hello,) = await api.messages_to(group, 1)
         assert "message me privately" in hello.text
         api.message(group, "lol did u see that", chat_type="group")
@@ -290,5 +312,7 @@ def test_split_text_cuts_cleanly() -> None:
     assert len(parts) > 1
     assert all(len(p) <= 4096 for p in parts)
     assert all(p.endswith(".") for p in parts)
-    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+    assert "".join(parts).replace(" ", "").replace("\n", "") == text.replace(" ", "").replace(
+        "\n", ""
+    )
     assert split_text("x" * 9000) == ["x" * 4096, "x" * 4096, "x" * 808]

@@ -41,7 +41,7 @@ def free_port() -> int:
 
 def one_reply_each(api: BotAPI, chats: range) -> None:
     counts = Counter(m.chat_id for m in api.state.sent)
-    assert {chat: counts[chat] for chat in chats} == {chat: 1 for chat in chats}
+    assert {chat: counts[chat] for chat in chats} == dict.fromkeys(chats, 1)
 
 
 async def test_429_and_500_for_a_while_then_every_reply_arrives_once(
@@ -80,7 +80,11 @@ async def test_webhook_mode_checks_the_secret(
 ) -> None:
     port = free_port()
     settings = settings_for(
-        api, tmp_path, WEBHOOK_URL="https://bot.example.org/tg-hook", WEBHOOK_SECRET="s3cret_Token-1", PORT=str(port)
+        api,
+        tmp_path,
+        WEBHOOK_URL="https://bot.example.org/tg-hook",
+        WEBHOOK_SECRET="s3cret_Token-1",
+        PORT=str(port),
     )
     store = Store.open(settings.database_url, b"k")
     engine = Engine(content=content_store, parser=FakeParser(), memory=store)
@@ -105,7 +109,9 @@ async def test_webhook_mode_checks_the_secret(
             assert health.status_code == 200 and health.json()["status"] == "ok"
             assert api.state.webhook["url"] == "https://bot.example.org/tg-hook"
             assert api.state.webhook["secret_token"] == "s3cret_Token-1"
-            wrong = await client.post("/tg-hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+            wrong = await client.post(
+                "/tg-hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
             missing = await client.post("/tg-hook", json=update)
             assert (wrong.status_code, missing.status_code) == (403, 403)
             headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret_Token-1"}
@@ -135,7 +141,13 @@ def run_bot(api: BotAPI, tmp_path: Path, **extra: str) -> subprocess.Popen[bytes
         "LOG_LEVEL": "WARNING",
         **extra,
     }
-    return subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def stop_bot(process: subprocess.Popen[bytes]) -> bytes:
@@ -176,6 +188,14 @@ def test_a_restart_mid_stream_loses_and_repeats_nothing(api: BotAPI, tmp_path: P
 )
 def test_a_missing_or_malformed_token_fails_fast(token: str, expected: str, tmp_path: Path) -> None:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": token, "VAR_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2
     assert expected in done.stderr

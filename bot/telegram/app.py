@@ -10,7 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
+from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from telegram import (
@@ -30,7 +33,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.content import ContentStore
 from bot.nlu import Parser
@@ -38,12 +40,13 @@ from bot.settings import Settings, SettingsError
 from bot.storage.store import Store
 from bot.telegram.conversation import PERSONAL_COMMANDS, TelegramChannel
 from bot.telegram.pacing import PacedRateLimiter
+from bot.telegram.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
-class SturdyBot(ExtBot[None]):
+class SturdyBot(ExtBot[int]):
     """An ExtBot that skips an update it cannot read instead of stopping on it.
 
     python-telegram-bot reads a whole batch of updates at once; one it cannot read (a field
@@ -53,7 +56,7 @@ class SturdyBot(ExtBot[None]):
     moves the polling offset past it.
     """
 
-    async def get_updates(  # type: ignore[override]
+    async def get_updates(
         self,
         offset: int | None = None,
         limit: int | None = None,
@@ -65,16 +68,21 @@ class SturdyBot(ExtBot[None]):
             return await super().get_updates(offset, limit, timeout, allowed_updates, **kwargs)
         except TelegramError:
             raise
-        except Exception:  # noqa: BLE001 - reading the batch failed; read it one by one
+        except Exception:
             raw = await self._post(
                 "getUpdates",
-                {"offset": offset, "limit": limit, "timeout": 0, "allowed_updates": allowed_updates},
+                {
+                    "offset": offset,
+                    "limit": limit,
+                    "timeout": 0,
+                    "allowed_updates": allowed_updates,
+                },
             )
         updates = []
         for item in raw if isinstance(raw, list) else []:
             try:
                 updates.append(Update.de_json(item, self))
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.error("skipped update %s: it could not be read", item.get("update_id"))
                 updates.append(Update(update_id=int(item.get("update_id", 0))))
         return tuple(updates)
@@ -89,6 +97,7 @@ class Services:
     parser: Parser | None = None
     store: Store | None = None
     owned: bool = True  # False when a test hands in its own parts: it closes them itself
+    heartbeat: asyncio.Task[None] | None = None
 
     def require_channel(self) -> TelegramChannel:
         if self.channel is None:
@@ -96,7 +105,7 @@ class Services:
         return self.channel
 
 
-class HelperContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], Services]):
+class HelperContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], Services]):
     """The context every handler gets, with the channel typed."""
 
     @property
@@ -163,15 +172,9 @@ def build_application(
         token,
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
-        request=HTTPXRequest(
-            connection_pool_size=128,
-            connect_timeout=5,
-            read_timeout=read_timeout,
-            write_timeout=10,
-            pool_timeout=10,
-        ),
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=40),
-        rate_limiter=rate_limiter or PacedRateLimiter(),
+        request=AiohttpRequest(connection_pool_size=16, read_timeout=read_timeout),
+        get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=40),
+        rate_limiter=rate_limiter or PacedRateLimiter(overall_per_second=settings.send_rate),
     )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
@@ -211,7 +214,30 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     channel.username = me.username or ""
     channel.bot_id = me.id
     await publish_commands(application, channel.engine.content)
+    if services.settings is not None:
+        services.heartbeat = asyncio.create_task(beat(application, services.settings.var_dir))
+    with suppress(NotImplementedError, RuntimeError):  # no signals on some platforms/threads
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content, channel)
     log.info("bot @%s ready", channel.username)
+
+
+def reload_content(channel: TelegramChannel) -> None:
+    """SIGHUP: read the content files now (edits are also picked up by themselves)."""
+    channel.engine.content.reload()
+
+
+HEARTBEAT_FILE = "heartbeat"
+HEARTBEAT_EVERY = 30.0
+
+
+async def beat(application: Application[Any, Any, Any, Any, Any, Any], var_dir: Path) -> None:
+    """Touch var/heartbeat while the bot runs, for `python -m bot health` in polling mode."""
+    await asyncio.to_thread(var_dir.mkdir, parents=True, exist_ok=True)
+    path = var_dir / HEARTBEAT_FILE
+    while True:
+        if application.running:
+            await asyncio.to_thread(path.touch)
+        await asyncio.sleep(HEARTBEAT_EVERY)
 
 
 async def publish_commands(
@@ -234,12 +260,31 @@ async def publish_commands(
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Close what post_init opened: the model's worker and the database (after a last flush)."""
     services: Services = application.bot_data
+    if services.heartbeat is not None:
+        services.heartbeat.cancel()
     if not services.owned:
         return
     if services.parser is not None:
         await services.parser.close()
     if services.store is not None:
         await asyncio.to_thread(services.store.close)
+
+
+def health(settings: Settings) -> tuple[bool, str]:
+    """Is the bot up? Webhook mode asks /healthz; polling mode looks at the heartbeat file."""
+    if settings.webhook_url:
+        import httpx
+
+        try:
+            response = httpx.get(f"http://127.0.0.1:{settings.port}/healthz", timeout=3)
+        except httpx.HTTPError as exc:
+            return False, f"no answer from the webhook server: {type(exc).__name__}"
+        return response.status_code == 200, response.text
+    path = settings.var_dir / HEARTBEAT_FILE
+    if not path.exists():
+        return False, "no heartbeat yet"
+    age = time.time() - path.stat().st_mtime
+    return age < 3 * HEARTBEAT_EVERY, f"last heartbeat {age:.0f} s ago"
 
 
 def run(settings: Settings) -> int:

