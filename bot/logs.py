@@ -100,7 +100,14 @@ def quiet_imports() -> Iterator[None]:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        # Some of them put "once" filters in front of ours while importing; not printing
+        # anything in this block is the only reliable way to keep the terminal readable.
+        warnings.showwarning = _ignore_warning
         yield
+
+
+def _ignore_warning(*_args: object, **_kwargs: object) -> None:
+    return None
 
 
 def quiet_structlog() -> None:

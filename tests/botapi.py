@@ -88,6 +88,7 @@ class BotAPI:
         self._loop = asyncio.new_event_loop()
         self._new_update: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self.port = 0
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
 
@@ -119,7 +120,11 @@ class BotAPI:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def _stop(self) -> None:
+        self._closing = True
+        self._wake()  # long polls in progress answer now, instead of being cut off
+        await asyncio.sleep(0.05)
         if self._runner is not None:
+            await self._runner.shutdown()
             await self._runner.cleanup()
 
     # -- what tests do
@@ -305,7 +310,7 @@ class BotAPI:
                     self.state.confirmed_offset = max(self.state.confirmed_offset, offset)
                     self.state.updates = [u for u in self.state.updates if u["update_id"] >= offset]
                 ready = list(self.state.updates[: int(p.get("limit") or 100)])
-            if ready or time.monotonic() >= deadline:
+            if ready or time.monotonic() >= deadline or self._closing:
                 return ready
             self._new_update.clear()
             with contextlib.suppress(asyncio.TimeoutError):
