@@ -57,6 +57,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_memory_mb(pid: int) -> float:
     """The process's peak resident memory (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -72,6 +78,11 @@ class Result:
     answered: int
     seconds: float
     latencies_ms: list[float]
+    cpu_seconds: float = float("nan")
+
+    @property
+    def cpu_ms_per_message(self) -> float:
+        return self.cpu_seconds * 1000 / self.answered if self.answered else float("nan")
 
     @property
     def rate(self) -> float:
@@ -82,7 +93,7 @@ class Result:
         return (
             f"{self.name:<34} {self.answered:>5}/{self.sent:<5} answered  {self.rate:7.1f} msg/s   "
             f"p50 {percentile(lat, 0.50):6.1f} ms  p95 {percentile(lat, 0.95):6.1f} ms  "
-            f"p99 {percentile(lat, 0.99):6.1f} ms"
+            f"p99 {percentile(lat, 0.99):6.1f} ms   CPU {self.cpu_ms_per_message:5.1f} ms/msg"
         )
 
 
@@ -173,6 +184,7 @@ def run_bot_phase(
             startup = time.perf_counter() - started
             crowd = Users(api, users, 100_000, seed)
             interval = 1.0 / rate
+            cpu_before = cpu_seconds(bot.pid)
             began = time.perf_counter()
             next_at = began
             while time.perf_counter() - began < seconds:
@@ -190,12 +202,13 @@ def run_bot_phase(
             answered = crowd.answered
             last_reply = max((m.at for m in api.state.sent if m.chat_id != 1), default=began)
             memory = peak_memory_mb(bot.pid)
+            cpu = cpu_seconds(bot.pid) - cpu_before
         finally:
             bot.send_signal(signal.SIGTERM)
             _, err = bot.communicate(timeout=60)
             if bot.returncode not in (0, None):
                 print(err.decode(errors="replace")[-2000:], file=sys.stderr)
-        result = Result(name, crowd.sent, answered, last_reply - began, crowd.latencies)
+        result = Result(name, crowd.sent, answered, last_reply - began, crowd.latencies, cpu)
         return result, startup, memory
 
 
@@ -268,8 +281,12 @@ def run_rasa_phase(
         startup = time.perf_counter() - started
         texts = typed_messages()
         random.Random(1).shuffle(texts)
+        before = cpu_seconds(process.pid)
         paced = asyncio.run(_parse_load(url, texts, rate, int(rate * seconds)))
+        paced.cpu_seconds = cpu_seconds(process.pid) - before
+        before = cpu_seconds(process.pid)
         flat = asyncio.run(_parse_load(url, texts * 10, None, flat_out_count))
+        flat.cpu_seconds = cpu_seconds(process.pid) - before
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -323,6 +340,10 @@ def main() -> int:
     )
     print(
         f"{'bot / Rasa, messages a second flat out':<34} {ratio_rate:6.2f} x  (above 1: the bot does more work a second)"
+    )
+    ratio_cpu = flat.cpu_ms_per_message / rasa_flat.cpu_ms_per_message
+    print(
+        f"{'bot / Rasa, CPU per message flat out':<34} {ratio_cpu:6.2f} x  (below 1: the bot's whole path costs less CPU than Rasa's parse)"
     )
     goal = percentile(paced.latencies_ms, 0.99) < 100 and ratio_rate >= 1
     print(

@@ -316,3 +316,21 @@ def test_split_text_cuts_cleanly() -> None:
         "\n", ""
     )
     assert split_text("x" * 9000) == ["x" * 4096, "x" * 4096, "x" * 808]
+
+
+async def test_sighup_reloads_edited_content_at_once(
+    api: BotAPI, tmp_path: Path, content_copy: Path
+) -> None:
+    import os
+    import signal
+
+    content = ContentStore(content_copy, check_every=3600)  # only a signal will reload it
+    async with running_bot(api, tmp_path, FakeParser(), content):
+        path = content_copy / "replies" / "smalltalk.yml"
+        path.write_text(path.read_text().replace("Here's what I keep", "This is what I keep"))
+        assert signal.getsignal(signal.SIGHUP) not in (signal.SIG_DFL, None)  # the bot set it
+        os.kill(os.getpid(), signal.SIGHUP)
+        await asyncio.sleep(0.2)
+        api.message(SAM, "/privacy")
+        (reply,) = await api.messages_to(SAM, 1)
+        assert reply.text.startswith("This is what I keep")

@@ -116,24 +116,32 @@ class TelegramChannel:
         """A private message: text or caption through the engine, anything else politely."""
         user = _user(message)
         text = message.text if message.text is not None else message.caption
+        # Their message id is kept (with ours) so /hide can delete both sides later.
+        theirs = [message.message_id]
         async with self._locks(message.chat_id):
-            self._remember(user, [message.message_id])
             if text is None:
                 if message.effective_attachment is None:
                     return  # a service message (pinned, joined...): nothing to answer
-                await self._send(bot, message.chat_id, self.engine.system("not_text", user), user)
+                not_text = self.engine.system("not_text", user)
+                await self._send(bot, message.chat_id, not_text, user, also_remember=theirs)
                 return
             verdict = self.flood.check(f"{user.channel}:{user.id}")
             if verdict != "ok" and self.engine.safety.check(text) is None:
                 if verdict == "warn":
-                    await self._send(bot, message.chat_id, self.engine.system("slow_down"), user)
+                    slow = self.engine.system("slow_down")
+                    await self._send(bot, message.chat_id, slow, user, also_remember=theirs)
+                else:
+                    self._remember(user, theirs)
                 log.info("flood guard: message not answered (%s)", verdict)
                 return
             reply = await self._think(bot, message.chat_id, text, user)
             if reply.action == "hide":
                 await self._hide(bot, message, user)
                 return
-            await self._send(bot, message.chat_id, reply, user, remember=reply.action != "forget")
+            forgetting = reply.action == "forget"
+            await self._send(
+                bot, message.chat_id, reply, user, remember=not forgetting, also_remember=theirs
+            )
 
     async def _think(self, bot: Bot, chat_id: int, text: str, user: User) -> Reply:
         """The engine's answer, with a typing indicator if it takes a moment.
@@ -259,6 +267,7 @@ class TelegramChannel:
         reply_to: Message | None = None,
         feedback: bool = True,
         remember: bool = True,
+        also_remember: list[int] | None = None,
     ) -> list[int]:
         """Send a reply (split to fit if it is long), buttons on its last part."""
         chunks = split_text(reply.text)
@@ -279,7 +288,7 @@ class TelegramChannel:
             )
             sent.append(message.message_id)
         if remember and user is not None and chat_id > 0:
-            self._remember(user, sent)
+            self._remember(user, [*(also_remember or []), *sent])
         return sent
 
     def _remember(self, user: User, message_ids: list[int]) -> None:
