@@ -169,7 +169,7 @@ def _direct_chain(agent: Any) -> Callable[[str], dict[str, Any]] | None:
         return None
 
     def parse(text: str) -> dict[str, Any]:
-        messages = convert([UserMessage(text)])
+        messages = convert([UserMessage(text, message_id="bot")])  # (saves a uuid4 per message)
         for step in steps:
             messages = step(messages)
         data: dict[str, Any] = {

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, update
+from sqlalchemy import Table, delete, event, insert, select, update
 from sqlalchemy.engine import Connection, Engine, create_engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
@@ -36,8 +36,20 @@ from bot.storage.tables import events, feedback, hide_messages, not_understood, 
 log = logging.getLogger(__name__)
 
 HIDE_WINDOW = timedelta(hours=48)
+GATHER_SECONDS = 0.05
 PURGE_EVERY = timedelta(days=1)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _insert_for(conn: Connection) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def _resolve(op: _Op, result: Any) -> None:
@@ -125,12 +137,14 @@ def current_revision(engine: Engine) -> str | None:
 
 @dataclass
 class _Op:
-    """One piece of work for the writer thread."""
+    """One piece of work for the writer thread: plain rows to insert for a user (written in
+    bulk with the rows of neighbouring ops), or a function to run in order (forget, votes...)."""
 
-    run: Callable[[Connection], Any]
+    run: Callable[[Connection], Any] | None
     pseudonym: str | None
     is_event: bool = False
     done: Future[Any] | None = None
+    rows: tuple[tuple[Table, dict[str, Any]], ...] = ()
 
 
 @dataclass
@@ -197,16 +211,13 @@ class Store:
             return cached
         found = conn.execute(select(users.c.id).where(users.c.pseudonym == pseudonym)).scalar()
         if found is None and create:
-            try:
-                with conn.begin_nested():
-                    result = conn.execute(
-                        insert(users).values(pseudonym=pseudonym, created_at=self.clock())
-                    )
-                    found = result.inserted_primary_key[0]
-            except IntegrityError:  # another worker created the same user just now
-                found = conn.execute(
-                    select(users.c.id).where(users.c.pseudonym == pseudonym)
-                ).scalar_one()
+            # "Insert unless it exists" in one statement: another worker may be creating the
+            # same person at the same moment.
+            upsert = _insert_for(conn)(users).values(pseudonym=pseudonym, created_at=self.clock())
+            conn.execute(upsert.on_conflict_do_nothing(index_elements=["pseudonym"]))
+            found = conn.execute(
+                select(users.c.id).where(users.c.pseudonym == pseudonym)
+            ).scalar_one()
         if found is not None:
             self._user_ids[pseudonym] = int(found)
         return int(found) if found is not None else None
@@ -215,31 +226,24 @@ class Store:
 
     def record(self, event: Event) -> None:
         pseudonym = self.pseudonym(event.user)
-        at = event.at
-
-        def write(conn: Connection) -> None:
-            user_id = self._user_id(conn, pseudonym)
-            conn.execute(
-                insert(events).values(
-                    user_id=user_id,
-                    at=at,
-                    channel=event.user.channel[:16],
-                    topic=event.topic,
-                    intent=event.intent,
-                    confidence=float(event.confidence),
-                    fell_back=event.fell_back,
-                    reply_id=event.reply_id,
-                    kind=event.kind,
-                )
+        rows: list[tuple[Table, dict[str, Any]]] = [
+            (
+                events,
+                {
+                    "at": event.at,
+                    "channel": event.user.channel[:16],
+                    "topic": event.topic,
+                    "intent": event.intent,
+                    "confidence": float(event.confidence),
+                    "fell_back": event.fell_back,
+                    "reply_id": event.reply_id,
+                    "kind": event.kind,
+                },
             )
-            if event.not_understood:
-                conn.execute(
-                    insert(not_understood).values(
-                        user_id=user_id, at=at, text=event.not_understood[:500]
-                    )
-                )
-
-        self._submit(_Op(write, pseudonym, is_event=True))
+        ]
+        if event.not_understood:
+            rows.append((not_understood, {"at": event.at, "text": event.not_understood[:500]}))
+        self._submit(_Op(None, pseudonym, is_event=True, rows=tuple(rows)))
 
     async def forget(self, user: User, wait: float = 5.0) -> bool:
         """Delete every row that belongs to the user, in one transaction.
@@ -334,17 +338,9 @@ class Store:
         """Keep message ids for /hide (both sides of a private chat), for 48 hours."""
         if not message_ids:
             return
-        pseudonym = self.pseudonym(user)
         sent_at = self.clock()
-
-        def write(conn: Connection) -> None:
-            user_id = self._user_id(conn, pseudonym)
-            conn.execute(
-                insert(hide_messages),
-                [{"user_id": user_id, "message_id": m, "sent_at": sent_at} for m in message_ids],
-            )
-
-        self._submit(_Op(write, pseudonym))
+        rows = tuple((hide_messages, {"message_id": m, "sent_at": sent_at}) for m in message_ids)
+        self._submit(_Op(None, self.pseudonym(user), rows=rows))
 
     async def take_messages(self, user: User) -> list[int] | None:
         """The user's message ids still young enough to delete, removed from the store.
@@ -447,6 +443,14 @@ class Store:
             with self._cond:
                 if not self._queue and not self._stopping:
                     self._cond.wait(timeout=60)
+                # Give a trickle of events a moment to become one transaction: a commit costs
+                # more than the rows in it, and nobody waits for these writes.
+                deadline = time.monotonic() + GATHER_SECONDS
+                while self._queue and not self._stopping and self._may_gather():
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._cond.wait(timeout=remaining)
                 if self._stopping and not self._queue:
                     return
                 batch = [self._queue.popleft() for _ in range(min(len(self._queue), 500))]
@@ -471,6 +475,10 @@ class Store:
                 return
             backoff = min(backoff * 2, 15.0)
 
+    def _may_gather(self) -> bool:
+        """Only when nothing queued has someone waiting for it (forget, /hide) and it is small."""
+        return len(self._queue) < 200 and all(op.done is None for op in self._queue)
+
     def _pause(self, seconds: float) -> bool:
         """Wait before trying the database again (new events do not cut it short)."""
         deadline = time.monotonic() + seconds
@@ -482,11 +490,35 @@ class Store:
                 self._cond.wait(remaining)
         return False
 
+    def _apply(self, conn: Connection, batch: list[_Op]) -> list[Any]:
+        """Run a batch in order on one connection; plain rows go in with one statement a table
+        for each run of them (executemany), which is much cheaper than a statement a row."""
+        results: list[Any] = []
+        pending: dict[Table, list[dict[str, Any]]] = {}
+
+        def flush() -> None:
+            for table, rows in pending.items():
+                conn.execute(insert(table), rows)
+            pending.clear()
+
+        for op in batch:
+            if op.run is None:
+                assert op.pseudonym is not None
+                user_id = self._user_id(conn, op.pseudonym)
+                for table, row in op.rows:
+                    pending.setdefault(table, []).append({**row, "user_id": user_id})
+                results.append(None)
+            else:
+                flush()
+                results.append(op.run(conn))
+        flush()
+        return results
+
     def _write(self, batch: list[_Op]) -> tuple[list[_Op], BaseException | None]:
         """Write a batch in one transaction; return what must be retried, and why."""
         try:
             with self.engine.begin() as conn:
-                results = [op.run(conn) for op in batch]
+                results = self._apply(conn, batch)
         except IntegrityError:
             # One bad write must not hold up the rest: write them one by one.
             self._user_ids.clear()
@@ -501,7 +533,7 @@ class Store:
         for index, op in enumerate(batch):
             try:
                 with self.engine.begin() as conn:
-                    result = op.run(conn)
+                    (result,) = self._apply(conn, [op])
             except IntegrityError as exc:
                 log.error("a write was refused by the database and dropped: %s", exc.orig)
                 if op.done is not None and not op.done.done():
