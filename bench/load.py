@@ -19,7 +19,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.botapi import BotAPI  # noqa: E402 - the stand-in server lives with the tests
+from tests.rasa_server import start_rasa_server, stop_rasa_server  # noqa: E402
 
 MODEL = ROOT / "models" / "nlu.tar.gz"
 COMMANDS = ["/start", "/menu", "/law", "/support", "/report", "/privacy", "/help"]
@@ -212,12 +212,6 @@ def run_bot_phase(
         return result, startup, memory
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _parse_load(url: str, texts: list[str], rate: float | None, count: int) -> Result:
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=64)
@@ -252,32 +246,9 @@ async def _parse_load(url: str, texts: list[str], rate: float | None, count: int
 def run_rasa_phase(
     rate: float, seconds: float, flat_out_count: int
 ) -> tuple[Result, Result, float]:
-    port = free_port()
-    rasa = ROOT / ".venv" / "bin" / "rasa"
-    command = [
-        str(rasa if rasa.exists() else "rasa"),
-        "run",
-        "--enable-api",
-        "--model",
-        str(MODEL),
-        "--port",
-        str(port),
-    ]
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=tempfile.gettempdir(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
+    process, url = start_rasa_server(MODEL, Path(tempfile.gettempdir()))
     try:
-        while True:
-            try:
-                if httpx.get(f"{url}/status", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.perf_counter() - started > 240:
-                raise RuntimeError("Rasa's server did not start")
-            time.sleep(0.5)
         startup = time.perf_counter() - started
         texts = typed_messages()
         random.Random(1).shuffle(texts)
@@ -288,11 +259,7 @@ def run_rasa_phase(
         flat = asyncio.run(_parse_load(url, texts * 10, None, flat_out_count))
         flat.cpu_seconds = cpu_seconds(process.pid) - before
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_rasa_server(process)
     return paced, flat, startup
 
 

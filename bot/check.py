@@ -19,7 +19,6 @@ from bot.yamlfile import YamlList, YamlMap, read_yaml
 LONG_REPLY = 700
 # Flesch-Kincaid grade 7 is roughly the reading level of a 12-year-old (UK Year 8).
 HARDEST_GRADE = 7.0
-RESERVED_INTENTS = {"out_of_scope"}
 
 
 @dataclass

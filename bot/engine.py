@@ -332,7 +332,7 @@ class Engine:
             intent=reply.intent,
             confidence=reply.confidence,
             text=f"{listing}\n\n{intro}".strip(),
-            buttons=found_buttons(content, found) if found else reply.buttons,
+            buttons=buttons_of(content, found) if found else reply.buttons,
             reply_id=reply.reply_id,
             kind=reply.kind,
         )
@@ -347,17 +347,12 @@ class Engine:
         action: str | None = None,
     ) -> Reply:
         item: ContentReply = content.reply(reply_id)
-        buttons = tuple(
-            Button(target, content.replies[target].title)
-            for target in item.buttons
-            if target in content.replies
-        )
         return Reply(
             topic=item.topic,
             intent=intent,
             confidence=confidence,
             text=item.text,
-            buttons=buttons,
+            buttons=buttons_of(content, item),
             reply_id=item.id,
             kind=kind,
             action=action,
@@ -412,10 +407,11 @@ def local_services_text(content: Content, area: Area) -> str:
     return "\n\n".join(sections)
 
 
-def found_buttons(content: Content, found: ContentReply) -> tuple[Button, ...]:
+def buttons_of(content: Content, reply: ContentReply) -> tuple[Button, ...]:
+    """A reply's follow-up buttons, labelled with the titles of the replies they lead to."""
     return tuple(
         Button(target, content.replies[target].title)
-        for target in found.buttons
+        for target in reply.buttons
         if target in content.replies
     )
 

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.content import ContentStore
@@ -19,15 +14,10 @@ from bot.engine import Engine, User
 from bot.nlu import NLUUnavailable, RemoteParser
 from tests.botapi import BotAPI
 from tests.conftest import MODEL
+from tests.rasa_server import free_port, start_rasa_server, stop_rasa_server
 from tests.telegram_harness import running_bot
 
 pytestmark = pytest.mark.model
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -35,29 +25,9 @@ def rasa_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Rasa's HTTP server on the project's trained model."""
-    port = free_port()
-    rasa = Path(sys.executable).parent / "rasa"
-    process = subprocess.Popen(
-        [str(rasa), "run", "--enable-api", "--model", str(MODEL), "--port", str(port)],
-        cwd=tmp_path_factory.mktemp("rasa"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(f"{url}/status", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None, "rasa run exited"
-        assert time.monotonic() < deadline, "rasa run did not start"
-        time.sleep(0.5)
+    process, url = start_rasa_server(MODEL, tmp_path_factory.mktemp("rasa"))
     yield url, process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+    stop_rasa_server(process)
 
 
 async def test_the_engine_works_with_rasas_own_server(
@@ -81,8 +51,7 @@ async def test_the_nlu_server_going_down_loses_no_reply(
     """While the remote model is down, every message still gets exactly one answer: the honest
     fallback, and for emergencies the safety net's answer, which needs no model."""
     _, process = rasa_server
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
+    stop_rasa_server(process)
     url = "http://127.0.0.1:" + str(free_port())  # nothing listens here any more
     parser = RemoteParser(url, timeout=1.0)
     with pytest.raises(NLUUnavailable):

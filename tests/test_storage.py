@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -238,7 +238,7 @@ async def test_hide_ids_are_taken_once(store: Store, clock: Clock) -> None:
     assert await store.take_messages(BOB) == []
 
 
-def test_the_event_queue_is_bounded(db_url: str, clock: Clock) -> None:
+def test_the_event_queue_is_bounded() -> None:
     store = Store(
         engine=make_engine("postgresql://nobody@127.0.0.1:1/none"), key=KEY, buffer_limit=5
     )
@@ -295,18 +295,10 @@ async def test_answering_while_sqlite_is_locked(
     blocker.dispose()
 
 
-def test_forget_waits_for_the_database_and_says_so(db_url: str) -> None:
+def test_forget_waits_for_the_database_and_says_so() -> None:
     import asyncio
 
     store = Store(engine=make_engine("postgresql://nobody@127.0.0.1:1/none"), key=KEY)
     store.start()
     assert asyncio.run(store.forget(ALICE, wait=0.5)) is False
     store.close(timeout=0.1)
-
-
-@pytest.fixture
-def make_store(tmp_path: Path) -> Callable[[], Store]:
-    def build() -> Store:
-        return Store.open(f"sqlite:///{tmp_path / 'x.sqlite3'}", KEY)
-
-    return build

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 import time
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,8 +216,9 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await publish_commands(application, channel.engine.content)
     if services.settings is not None:
         services.heartbeat = asyncio.create_task(beat(application, services.settings.var_dir))
-    with suppress(NotImplementedError, RuntimeError):  # no signals on some platforms/threads
-        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload_content, channel)
+    hangup = getattr(signal, "SIGHUP", None)  # there is no SIGHUP on Windows
+    if hangup is not None and threading.current_thread() is threading.main_thread():
+        asyncio.get_running_loop().add_signal_handler(hangup, reload_content, channel)
     log.info("bot @%s ready", channel.username)
 
 
