@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.botapi import BotAPI  # noqa: E402 - the stand-in server lives with the tests
 from tests.rasa_server import start_rasa_server, stop_rasa_server  # noqa: E402
+from tests.telegram_harness import start_bot_process  # noqa: E402
 
 MODEL = ROOT / "models" / "nlu.tar.gz"
 COMMANDS = ["/start", "/menu", "/law", "/support", "/report", "/privacy", "/help"]
@@ -150,27 +151,6 @@ class Users:
         return len(self.latencies)
 
 
-def start_bot(api: BotAPI, workdir: Path, send_rate: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-        "PSEUDONYM_KEY": "bench",
-        "VAR_DIR": str(workdir / "var"),
-        "MODEL_PATH": str(MODEL),
-        "SEND_RATE": str(send_rate),
-        "LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
 def run_bot_phase(
     name: str, rate: float, seconds: float, users: int, send_rate: int, seed: int
 ) -> tuple[Result, float, float]:
@@ -178,7 +158,13 @@ def run_bot_phase(
     with BotAPI() as api, tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         api.message(1, "/start")  # waiting for the bot when it comes up
-        bot = start_bot(api, Path(tmp), send_rate)
+        bot = start_bot_process(
+            api,
+            Path(tmp),
+            stdout=subprocess.DEVNULL,
+            PSEUDONYM_KEY="bench",
+            SEND_RATE=str(send_rate),
+        )
         try:
             api.wait_for(lambda s: any(m.chat_id == 1 for m in s.sent), timeout=180)
             startup = time.perf_counter() - started

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,19 +20,40 @@ from bot.telegram.app import ALLOWED_UPDATES, Services, build_application, post_
 from bot.telegram.conversation import FloodGuard, TelegramChannel
 from bot.telegram.pacing import PacedRateLimiter
 from tests.botapi import BotAPI
-from tests.conftest import ROOT
+from tests.conftest import MODEL, ROOT
+
+
+def bot_environment(api: BotAPI, workdir: Path, **extra: str) -> dict[str, str]:
+    """The settings that point a bot at the stand-in API, with its own SQLite file and var/."""
+    return {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "DATABASE_URL": f"sqlite:///{workdir / 'bot.sqlite3'}",
+        "PSEUDONYM_KEY": "test-key",
+        "VAR_DIR": str(workdir / "var"),
+        **extra,
+    }
 
 
 def settings_for(api: BotAPI, tmp_path: Path, **extra: str) -> Settings:
+    return Settings.from_env(bot_environment(api, tmp_path, **extra), root=ROOT)
+
+
+def start_bot_process(
+    api: BotAPI, workdir: Path, stdout: int | None = subprocess.PIPE, **extra: str
+) -> subprocess.Popen[bytes]:
+    """`python -m bot run` as its own process, on the trained model, against the stand-in."""
     env = {
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        "PSEUDONYM_KEY": "test-key",
-        "VAR_DIR": str(tmp_path / "var"),
-        **extra,
+        **os.environ,
+        **bot_environment(api, workdir, MODEL_PATH=str(MODEL), LOG_LEVEL="WARNING", **extra),
     }
-    return Settings.from_env(env, root=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
 
 
 @asynccontextmanager

@@ -23,8 +23,8 @@ from bot.telegram.app import Services
 from bot.telegram.conversation import TelegramChannel
 from bot.telegram.webhook import serve
 from tests.botapi import BotAPI
-from tests.conftest import MODEL, ROOT, FakeParser
-from tests.telegram_harness import running_bot, settings_for
+from tests.conftest import ROOT, FakeParser
+from tests.telegram_harness import running_bot, settings_for, start_bot_process
 
 
 @pytest.fixture
@@ -130,24 +130,8 @@ async def test_webhook_mode_checks_the_secret(
         await asyncio.to_thread(store.close)
 
 
-def run_bot(api: BotAPI, tmp_path: Path, **extra: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        "PSEUDONYM_KEY": "restart-test",
-        "MODEL_PATH": str(MODEL),
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+def run_bot(api: BotAPI, tmp_path: Path) -> subprocess.Popen[bytes]:
+    return start_bot_process(api, tmp_path, PSEUDONYM_KEY="restart-test")
 
 
 def stop_bot(process: subprocess.Popen[bytes]) -> bytes:

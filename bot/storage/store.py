@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 HIDE_WINDOW = timedelta(hours=48)
 GATHER_SECONDS = 0.05
+_LATE = object()  # what _run_and_wait gives back when the database did not answer in time
 PURGE_EVERY = timedelta(days=1)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -268,11 +269,7 @@ class Store:
             self._queue.clear()
             self._queue.extend(kept)
             self._areas.pop(pseudonym, None)
-        done: Future[Any] = Future()
-        self._submit(_Op(wipe, pseudonym, done=done), front=True)
-        try:
-            await asyncio.wait_for(asyncio.wrap_future(done), timeout=wait)
-        except asyncio.TimeoutError:
+        if await self._run_and_wait(wipe, pseudonym, wait, front=True) is _LATE:
             log.warning("forget is waiting for the database; it will run when it is back")
             return False
         return True
@@ -364,13 +361,20 @@ class Store:
             conn.execute(delete(hide_messages).where(hide_messages.c.user_id == user_id))
             return sorted(set(ids))
 
+        result = await self._run_and_wait(take, pseudonym, 5.0)
+        return None if result is _LATE else list(result)
+
+    async def _run_and_wait(
+        self, run: Callable[[Connection], Any], pseudonym: str, wait: float, front: bool = False
+    ) -> Any:
+        """Queue work someone is waiting for; its result, or _LATE if the database is too slow
+        (the work stays queued and still runs when the database is back)."""
         done: Future[Any] = Future()
-        self._submit(_Op(take, pseudonym, done=done))
+        self._submit(_Op(run, pseudonym, done=done), front=front)
         try:
-            result = await asyncio.wait_for(asyncio.wrap_future(done), timeout=5.0)
+            return await asyncio.wait_for(asyncio.wrap_future(done), timeout=wait)
         except asyncio.TimeoutError:
-            return None
-        return list(result)
+            return _LATE
 
     # -- upkeep
 
