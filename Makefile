@@ -1,7 +1,7 @@
 # Two commands matter: `make run` (the bot) and `make test` (every check and test).
 # Each sets up what it needs first: a Python 3.10 virtual environment in .venv, the pinned
-# dependencies from requirements.lock, and a trained NLU model in models/ when it is missing or
-# older than config.yml or nlu/data/.
+# dependencies from requirements.lock, and the two trained models in models/ (the NLU model and
+# the safety net's classifier) when they are missing or older than what they are trained from.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -10,7 +10,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 MODEL := models/nlu.tar.gz
-NLU_DATA := $(wildcard nlu/data/*.yml)
+SAFETY_MODEL := models/safety.tar.gz
+MODELS := $(MODEL) $(SAFETY_MODEL)
+NLU_DATA := $(wildcard nlu/data/*.yml) $(wildcard nlu/safety/data/*.yml) nlu/safety/config.yml
 
 # Finds a Python 3.10 that really runs (Rasa 3.6 needs 3.8 to 3.10). A pyenv shim named
 # python3.10 exists on many machines but fails unless pyenv has that version active, so every
@@ -59,13 +61,13 @@ $(INSTALLED): requirements.lock requirements-dev.lock | $(PY)
 
 setup: $(INSTALLED)
 
-$(MODEL): $(INSTALLED) config.yml $(NLU_DATA)
-	@echo "Training the NLU model from config.yml and nlu/data/ (a few minutes on 2 cores)."
+$(MODELS) &: $(INSTALLED) config.yml $(NLU_DATA)
+	@echo "Training the NLU model and the safety classifier from config.yml and nlu/ (a few minutes on 2 cores)."
 	$(PY) -m bot train
 
-model: $(MODEL)
+model: $(MODELS)
 
-run: $(MODEL)
+run: $(MODELS)
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qs '^TELEGRAM_BOT_TOKEN=..*' .env; then \
 	  exec $(PY) -m bot run; \
 	else \
@@ -80,13 +82,13 @@ check: $(INSTALLED)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint Dockerfile
 
-test: check $(MODEL)
+test: check $(MODELS)
 	$(PY) -m pytest
 
-bench: $(MODEL)
+bench: $(MODELS)
 	$(PY) bench/load.py
 
-evaluate: $(MODEL)
+evaluate: $(MODELS)
 	$(PY) -m bot evaluate
 
 format: $(INSTALLED)

@@ -7,6 +7,7 @@ are well formed, and warnings for replies that are long or hard to read for a 12
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.content import SYSTEM_REPLIES, Content, Problem, load_content
+from bot.safety import GRADES
 from bot.yamlfile import YamlList, YamlMap, read_yaml
 
 LONG_REPLY = 700
@@ -23,16 +25,29 @@ HARDEST_GRADE = 7.0
 
 @dataclass
 class NluData:
-    """Training examples by intent, with where each intent is written."""
+    """Training examples by intent, with where each intent is first written and who wrote
+    each example (the `writer:` under `metadata:`; "unknown" when a block has none)."""
 
     examples: dict[str, list[str]] = field(default_factory=dict)
     where: dict[str, tuple[Path, int]] = field(default_factory=dict)
+    writers: dict[str, list[str]] = field(default_factory=dict)
+
+
+def writer_of(entry: YamlMap) -> str:
+    metadata = entry.get("metadata")
+    writer = metadata.get("writer") if isinstance(metadata, dict) else None
+    return str(writer) if writer else "unknown"
 
 
 def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
-    """Read Rasa NLU YAML files, reporting anything Rasa would choke on."""
+    """Read Rasa NLU YAML files, reporting anything Rasa would choke on.
+
+    An intent may be written in several blocks, one per writer (`metadata: writer: ...`), so
+    that each example keeps who wrote it; two blocks of one intent by the same writer are a
+    mistake."""
     data = NluData()
     seen: dict[str, tuple[str, Path, int]] = {}
+    blocks: dict[tuple[str, str], tuple[Path, int]] = {}
     for path in files:
         doc, problem = read_yaml(path)
         if problem:
@@ -45,6 +60,8 @@ def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
             continue
         block: YamlList = doc["nlu"]
         for entry, line in zip(block, block.item_lines, strict=True):
+            if isinstance(entry, YamlMap) and "regex" in entry:
+                continue  # patterns for Rasa's RegexFeaturizer (numbers like 999 and 101)
             if not isinstance(entry, YamlMap) or "intent" not in entry:
                 problems.append(Problem(path, line, "each item must start with '- intent:'"))
                 continue
@@ -55,14 +72,16 @@ def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
                     Problem(path, line, f"the intent name {intent!r} may only use a-z, 0-9 and _")
                 )
                 continue
-            if intent in data.where:
-                first, first_line = data.where[intent]
+            writer = writer_of(entry)
+            if (intent, writer) in blocks:
+                first, first_line = blocks[(intent, writer)]
+                by = f" by writer '{writer}'" if writer != "unknown" else ""
                 problems.append(
                     Problem(
                         path,
                         line,
-                        f"the intent '{intent}' is already written at {first.name}:{first_line}; "
-                        "put all its examples in one place",
+                        f"the intent '{intent}'{by} is already written at "
+                        f"{first.name}:{first_line}; put these examples in that block",
                     )
                 )
                 continue
@@ -75,8 +94,10 @@ def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
                     )
                 )
                 continue
-            data.where[intent] = (path, line)
+            blocks[(intent, writer)] = (path, line)
+            data.where.setdefault(intent, (path, line))
             examples = data.examples.setdefault(intent, [])
+            writers = data.writers.setdefault(intent, [])
             for offset, text_line in enumerate(raw.splitlines()):
                 where = entry.value_lines.get("examples", line) + offset
                 stripped = text_line.strip()
@@ -109,21 +130,79 @@ def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
                     )
                 seen.setdefault(key, (intent, path, where))
                 examples.append(example)
-            if len(examples) < 5:
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        f"'{intent}' has {len(examples)} examples; the model needs at least 5 "
-                        "(15 or more works much better)",
-                        "error" if not examples else "warning",
-                    )
-                )
+                writers.append(writer)
     return data
+
+
+def too_few(data: NluData, problems: list[Problem], least: int = 15) -> None:
+    """Intents with too few examples to learn from."""
+    for intent, examples in data.examples.items():
+        if len(examples) < least:
+            path, line = data.where[intent]
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"'{intent}' has {len(examples)} examples; the model needs at least {least}, "
+                    "written the way different people would ask",
+                    "error" if len(examples) < 5 else "warning",
+                )
+            )
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def _known_grades(grades: NluData, problems: list[Problem]) -> None:
+    for grade, (path, line) in grades.where.items():
+        if grade not in GRADES:
+            close = difflib.get_close_matches(grade, GRADES, n=1)
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"'{grade}' is not a safety grade"
+                    + (f" (did you mean '{close[0]}'?)" if close else "")
+                    + f"; the grades are {', '.join(GRADES)}",
+                )
+            )
+
+
+def _held_out_is_new(
+    root: Path, data: NluData, grades: NluData, tests: NluData, problems: list[Problem]
+) -> None:
+    """No test message may also be a training example: tests measure messages the models
+    have never seen."""
+    trained = {
+        _key(text)
+        for source in (data, grades)
+        for texts in source.examples.values()
+        for text in texts
+    }
+    held_out: list[tuple[str, Path]] = [
+        (text, tests.where[name][0]) for name, texts in tests.examples.items() for text in texts
+    ]
+    safety_set = root / "nlu" / "test" / "safety.yml"
+    if safety_set.exists():
+        doc, _ = read_yaml(safety_set)
+        if isinstance(doc, dict):
+            held_out += [
+                (str(text), safety_set)
+                for texts in doc.values()
+                if isinstance(texts, list)
+                for text in texts
+            ]
+    overlap = sorted({(text, path) for text, path in held_out if _key(text) in trained})
+    for text, path in overlap[:10]:
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"the test message {text!r} is also a training example; held-out messages must "
+                "be new to the models, so reword or remove one",
+            )
+        )
 
 
 def reachable(content: Content, intents: set[str]) -> set[str]:
@@ -162,8 +241,12 @@ def run_check(
     if not nlu_files:
         problems.append(Problem(root / "nlu" / "data", 1, "there are no training files here"))
     data = read_nlu(nlu_files, problems)
-    test_files = sorted((root / "nlu" / "test").glob("test_*.yml"))
-    held_out = read_nlu(test_files, problems) if test_files else NluData()
+    too_few(data, problems)
+    safety_files = sorted((root / "nlu" / "safety" / "data").glob("*.yml"))
+    grades = read_nlu(safety_files, problems)
+    _known_grades(grades, problems)
+    test_files = sorted(p for p in (root / "nlu" / "test").glob("*.yml") if p.name != "safety.yml")
+    tests = read_nlu(test_files, problems)
     if content is None:
         return problems
     for intent, (path, line) in data.where.items():
@@ -176,8 +259,8 @@ def run_check(
                     "file in content/replies/ (or rename the intent)",
                 )
             )
-    for intent, (path, line) in held_out.where.items():
-        if intent not in data.where:
+    for intent, (path, line) in tests.where.items():
+        if intent not in data.where and intent not in GRADES:
             problems.append(
                 Problem(
                     path,
@@ -185,19 +268,7 @@ def run_check(
                     f"the test intent '{intent}' is not in nlu/data/; the model cannot learn it",
                 )
             )
-    trained = {_key(text) for texts in data.examples.values() for text in texts}
-    overlap = {
-        text for texts in held_out.examples.values() for text in texts if _key(text) in trained
-    }
-    for text in sorted(overlap)[:10]:
-        problems.append(
-            Problem(
-                test_files[0],
-                1,
-                f"the test message {text!r} is also a training example; held-out messages must "
-                "be new to the model, so reword or remove one",
-            )
-        )
+    _held_out_is_new(root, data, grades, tests, problems)
     for reply_id in sorted(set(content.replies) - reachable(content, set(data.where))):
         reply = content.replies[reply_id]
         problems.append(

@@ -27,9 +27,9 @@ def make_parser(settings: Settings) -> Parser:
     if settings.nlu_url:
         log.info("using the NLU server at %s", settings.nlu_url)
         return RemoteParser(settings.nlu_url)
-    if model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir / "data"):
+    if model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir):
         log.warning(
-            "the NLU model is missing or older than config.yml or nlu/data/; "
+            "the NLU model is missing or older than config.yml or nlu/; "
             "'make run' retrains it, or run: python -m bot train"
         )
     started = time.perf_counter()
@@ -38,17 +38,43 @@ def make_parser(settings: Settings) -> Parser:
     return parser
 
 
-def make_engine(settings: Settings, parser: Parser, memory: Memory | None = None) -> Engine:
+def make_grader(settings: Settings) -> Parser | None:
+    """The safety net's classifier (always in this process: it is small). Without it the
+    rules decide alone, which is safe but gives more 999 replies to everyday messages."""
+    if not settings.safety_model_path.exists():
+        log.warning(
+            "there is no safety classifier at %s, so the safety rules decide alone; "
+            "'make run' trains it, or run: python -m bot train",
+            settings.safety_model_path,
+        )
+        return None
+    return RasaParser.load(settings.safety_model_path)
+
+
+def make_engine(
+    settings: Settings,
+    parser: Parser,
+    memory: Memory | None = None,
+    grader: Parser | None = None,
+) -> Engine:
     return Engine(
-        content=ContentStore(settings.content_dir), parser=parser, memory=memory or NoMemory()
+        content=ContentStore(settings.content_dir),
+        parser=parser,
+        memory=memory or NoMemory(),
+        grader=grader,
     )
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.nlu import train
+    from bot.nlu import train, train_safety
 
     started = time.perf_counter()
     path = train(settings.config_file, settings.nlu_dir / "data", settings.model_path)
+    print(f"Trained {path} in {time.perf_counter() - started:.0f} s.")
+    started = time.perf_counter()
+    path = train_safety(
+        settings.nlu_dir / "safety", settings.nlu_dir / "data", settings.safety_model_path
+    )
     print(f"Trained {path} in {time.perf_counter() - started:.0f} s.")
     return 0
 
@@ -80,7 +106,8 @@ def read_lines(stream: TextIO) -> Iterable[str]:
 
 async def _ask(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     parser = make_parser(settings)
-    engine = make_engine(settings, parser)
+    grader = make_grader(settings)
+    engine = make_engine(settings, parser, grader=grader)
     user = User("ask", "ask")
     texts: Iterable[str] = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
     try:
@@ -93,6 +120,8 @@ async def _ask(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
             out.flush()
     finally:
         await parser.close()
+        if grader is not None:
+            await grader.close()
     return 0
 
 
@@ -106,11 +135,14 @@ def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
     async def main() -> None:
         print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
         parser = make_parser(settings)
+        grader = make_grader(settings)
         store = open_store(settings)
         try:
-            await chat(make_engine(settings, parser, store))
+            await chat(make_engine(settings, parser, store, grader))
         finally:
             await parser.close()
+            if grader is not None:
+                await grader.close()
             store.close()
 
     asyncio.run(main())
@@ -122,8 +154,16 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
 
     config = Path(args.config).resolve() if args.config else settings.config_file
     model = Path(args.model).resolve() if args.model else None
+    writers = None if args.writers == "all" else [w for w in args.writers.split(",") if w]
     started = time.perf_counter()
-    evaluate(settings.root, config, Path(args.reports).resolve(), folds=args.folds, model=model)
+    evaluate(
+        settings.root,
+        config,
+        Path(args.reports).resolve(),
+        folds=args.folds,
+        model=model,
+        writers=writers,
+    )
     print(f"Reports written to {args.reports}/ in {time.perf_counter() - started:.0f} s.")
     return 0
 
@@ -195,8 +235,19 @@ def build_arguments() -> argparse.ArgumentParser:
             command.add_argument("text", nargs="*", help="the message (default: read stdin)")
         if name == "evaluate":
             command.add_argument("--config", help="pipeline to test (default config.yml)")
-            command.add_argument("--folds", type=int, default=3, help="cross-validation folds")
-            command.add_argument("--model", help="test this model instead of training one")
+            command.add_argument(
+                "--folds", type=int, default=0, help="also cross-validate with this many folds"
+            )
+            command.add_argument(
+                "--writers",
+                default="all",
+                help="leave-one-writer-out for these writers (comma-separated), all (the "
+                "default, about an hour on 2 cores) or none",
+            )
+            command.add_argument(
+                "--model",
+                help="test this model (and the safety.tar.gz beside it) instead of training",
+            )
             command.add_argument("--reports", default="reports", help="where to write reports")
         if name == "stats":
             command.add_argument("--since", default="7d", help="7d, 24h, 4w or a date (default 7d)")

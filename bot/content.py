@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 TOPICS = ("consequences", "support", "reporting", "emergency", "crisis", "smalltalk", "fallback")
 REPLY_FIELDS = ("id", "topic", "title", "text", "buttons", "sources", "last_reviewed")
+# Optional: words for a stated age ("im 17 and..."), added after the first paragraph.
+REPLY_OPTIONAL = ("for_ages",)
+AGE_BANDS = ("under_16", "16_to_17", "18_plus")  # (not "16_17": YAML reads that as 1617)
 CONTACT_FIELDS = ("name", "phone", "text", "text_word", "textphone", "web", "about")
 CONTACT_EXTRA = ("sources", "last_reviewed")
 # Replies the bot itself sends, whatever the question: they must always exist.
@@ -54,6 +57,14 @@ SYSTEM_REPLIES = {
     "emergency_first_aid": "emergency",
     "crisis_self_harm": "crisis",
     "crisis_suicidal": "crisis",
+    "crisis_friend": "crisis",
+    # topic overviews, and the lines that keep a topic's number in every reply
+    "menu_law": "consequences",
+    "menu_support": "support",
+    "menu_report": "reporting",
+    "reporting_line": "reporting",
+    "crisis_line": "crisis",
+    "urgent_banner": "emergency",
 }
 COMMAND_ACTIONS = ("forget", "hide")
 TITLE_MAX = 30
@@ -122,6 +133,7 @@ class ContentReply:
     path: Path
     line: int
     contacts: frozenset[str] = frozenset()
+    for_ages: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -392,12 +404,15 @@ class ContentLoader:
             return None
         for key, key_line in entry.duplicate_keys:
             self.out.error(path, key_line, f"'{key}' appears twice in this reply; keep only one")
-        for unknown in sorted(set(map(str, entry)) - set(REPLY_FIELDS)):
+        for unknown in sorted(set(map(str, entry)) - set(REPLY_FIELDS) - set(REPLY_OPTIONAL)):
+            close = _closest(unknown, REPLY_FIELDS + REPLY_OPTIONAL)
             self.out.error(
                 path,
                 entry.line_of(unknown),
-                f"'{unknown}' is not a reply field (spelling?); a reply has "
-                f"{', '.join(REPLY_FIELDS)}",
+                f"'{unknown}' is not a reply field"
+                + (f" (did you mean '{close}'?)" if close else " (spelling?)")
+                + f"; a reply has {', '.join(REPLY_FIELDS)}, and may have "
+                f"{', '.join(REPLY_OPTIONAL)}",
             )
         missing = [name for name in REPLY_FIELDS if name not in entry]
         for name in missing:
@@ -467,6 +482,7 @@ class ContentLoader:
                 entry.line_of("text"),
                 f"the text is {len(text)} characters; keep a reply under {TEXT_MAX}",
             )
+        for_ages = self._for_ages(path, entry, contacts)
         return ContentReply(
             id=reply_id,
             topic=topic if isinstance(topic, str) else "fallback",
@@ -478,22 +494,60 @@ class ContentLoader:
             path=path,
             line=line,
             contacts=frozenset(used),
+            for_ages=for_ages,
         )
 
+    def _for_ages(self, path: Path, entry: YamlMap, contacts: dict[str, Contact]) -> dict[str, str]:
+        """`for_ages:` words for under_16, 16_17 and 18_plus, checked like the text."""
+        raw = entry.get("for_ages")
+        if raw is None:
+            return {}
+        if not isinstance(raw, YamlMap):
+            self.out.error(
+                path,
+                entry.line_of("for_ages"),
+                "for_ages must list ages on their own lines, like 'under_16: |' followed by "
+                "the words for that age",
+            )
+            return {}
+        found: dict[str, str] = {}
+        for band, words in raw.items():
+            if band not in AGE_BANDS:
+                close = _closest(str(band), AGE_BANDS)
+                self.out.error(
+                    path,
+                    raw.line_of(band),
+                    f"'{band}' is not an age group"
+                    + (f" (did you mean '{close}'?)" if close else "")
+                    + f"; use {', '.join(AGE_BANDS)}",
+                )
+                continue
+            if not isinstance(words, str) or not words.strip():
+                self.out.error(path, raw.line_of(band), f"the words for {band} are empty")
+                continue
+            self._placeholders(path, raw, words, contacts, key=band)
+            found[str(band)] = render(words.strip(), contacts)
+        return found
+
     def _placeholders(
-        self, path: Path, entry: YamlMap, text: str, contacts: dict[str, Contact]
+        self,
+        path: Path,
+        entry: YamlMap,
+        text: str,
+        contacts: dict[str, Contact],
+        key: str = "text",
     ) -> set[str]:
         used: set[str] = set()
         for match in PLACEHOLDER.finditer(text):
-            key, name = match.groups()
-            where = entry.text_line("text", match.start())
-            contact = contacts.get(key)
+            contact_key, name = match.groups()
+            where = entry.text_line(key, match.start())
+            contact = contacts.get(contact_key)
             if contact is None:
-                close = _closest(key, contacts)
+                close = _closest(contact_key, contacts)
                 self.out.error(
                     path,
                     where,
-                    f"{match.group(0)}: there is no contact '{key}' in contacts.yml"
+                    f"{match.group(0)}: there is no contact '{contact_key}' in contacts.yml"
                     + (f" (did you mean {{{close}.{name}}}?)" if close else ""),
                 )
             elif contact.field_value(name) is None:
@@ -501,23 +555,23 @@ class ContentLoader:
                 self.out.error(
                     path,
                     where,
-                    f"{match.group(0)}: the contact '{key}' has no '{name}'; it has "
+                    f"{match.group(0)}: the contact '{contact_key}' has no '{name}'; it has "
                     f"{', '.join(have)}",
                 )
             else:
-                used.add(key)
+                used.add(contact_key)
         stripped = PLACEHOLDER.sub("", text)
         for brace in re.finditer(r"[{}]", stripped):
             self.out.error(
                 path,
-                entry.text_line("text", text.find(brace.group(0))),
+                entry.text_line(key, text.find(brace.group(0))),
                 "a { or } that is not a placeholder; placeholders look like {crimestoppers.phone}",
             )
             break
         for match in RAW_PHONE.finditer(stripped):
             self.out.error(
                 path,
-                entry.text_line("text", text.find(match.group(0))),
+                entry.text_line(key, text.find(match.group(0))),
                 f"the number {match.group(0).strip()!r} is typed into the text; write its "
                 "placeholder instead (like {crimestoppers.phone}) so it is kept in one place, "
                 "contacts.yml",
@@ -525,7 +579,7 @@ class ContentLoader:
         for match in RAW_URL.finditer(stripped):
             self.out.error(
                 path,
-                entry.text_line("text", text.find(match.group(0))),
+                entry.text_line(key, text.find(match.group(0))),
                 f"the web address {match.group(0)!r} is typed into the text; add it to "
                 "contacts.yml and write its placeholder (like {childline.web})",
             )

@@ -3,12 +3,17 @@
 Every channel (Telegram, the terminal shell, `ask`) calls the same `Engine`, so what the tests
 see is what young people get. For typed text the order is fixed:
 
+0. the text is made plain (`bot.text`): look-alike letters, invisible characters and odd
+   Unicode forms are folded, so rules and model see the word the person meant;
 1. commands ("/start") are looked up directly and never reach the model;
-2. the safety net catches emergencies and self-harm, before any model;
+2. the safety net (`bot.safety`) grades emergencies and self-harm from its rules and its own
+   small classifier; what it decides comes first, whatever the NLU model thinks;
 3. the NLU model ranks the intents;
-4. the confidence policy answers, asks which of the top candidates was meant, or says
-   honestly that it did not understand;
-5. the reply comes from the curated content.
+4. the confidence policy answers, answers at topic level when the intents are unsure but the
+   topic is clear, asks which of the top candidates was meant, or says honestly that it did
+   not understand. Whatever it does, the number a topic promises is in the reply;
+5. the reply comes from the curated content, fitted to a stated age where the content has
+   words for that age.
 
 The engine knows nothing about Telegram and stores nothing itself: what happened is handed to
 a `Memory` (the database, or nothing), without the message text.
@@ -19,24 +24,49 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal, Protocol
 
+from bot.ages import age_band, stated_age
 from bot.content import Area, Content, ContentReply, ContentStore
 from bot.nlu import NLUUnavailable, Parse, Parser
-from bot.safety import SafetyNet
+from bot.safety import SafetyNet, SafetyPolicy, Verdict
+from bot.text import plain
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["safety", "answer", "clarify", "fallback", "button", "command", "system"]
+Kind = Literal["safety", "answer", "topic", "clarify", "fallback", "button", "command", "system"]
 OUT_OF_SCOPE = "out_of_scope"
 # Rasa's FallbackClassifier adds this intent when no intent is confident enough.
 NLU_FALLBACK = "nlu_fallback"
 # Intents answered even when the model is unsure, because missing them costs more than an
 # unneeded helpline. (emergency_deaf is information about texting 999, not a call for help.)
-URGENT_INTENTS = ("emergency_help", "emergency_first_aid", "crisis_self_harm", "crisis_suicidal")
+URGENT_INTENTS = (
+    "emergency_help",
+    "emergency_first_aid",
+    "crisis_self_harm",
+    "crisis_suicidal",
+    "crisis_friend",
+)
+# When the intents are unsure but the topic is clear, this reply gives an overview of the
+# topic with its buttons. Emergency and crisis have no overview: their own replies are short
+# and carry their numbers.
+TOPIC_OVERVIEWS = {
+    "consequences": "menu_law",
+    "support": "menu_support",
+    "reporting": "menu_report",
+    "smalltalk": "help",
+}
+# Short lines (in content/replies/) added to a reply so that it never loses the number its
+# topic promises: a clarifying question that may be about reporting still gives Crimestoppers.
+PROMISE_LINES = {
+    "reporting": "reporting_line",
+    "crisis": "crisis_line",
+    "emergency": "urgent_banner",
+}
+URGENT_BANNER = "urgent_banner"
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s|$)")
 # The model only needs the gist; very long messages are cut before it sees them (the safety
 # net still reads the whole message).
@@ -130,9 +160,10 @@ class NoMemory:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: Literal["answer", "clarify", "fallback"]
+    kind: Literal["answer", "topic", "clarify", "fallback"]
     intents: tuple[str, ...] = ()
     confidence: float = 0.0
+    topic: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +175,11 @@ class ConfidencePolicy:
     clarify_at: below answer_at but above this, the top candidates are offered as buttons.
     urgent_at: emergency and crisis intents are answered from this confidence, because
                missing them costs more than an unneeded helpline.
+    topic_at:  when no intent is sure enough, but the intents of one topic together hold
+               this much of the confidence, and this much more than any other topic
+               (topic_margin), the topic's overview is given instead of a clarifying
+               question: it offers the likely intents as buttons and carries the topic's
+               number.
 
     The values come from `python -m bot evaluate` (reports/thresholds.json, measured on
     cross-validation predictions, not on the held-out set): answering from 0.55 gave about
@@ -155,6 +191,8 @@ class ConfidencePolicy:
     margin: float = 0.15
     clarify_at: float = 0.25
     urgent_at: float = 0.25
+    topic_at: float = 0.6
+    topic_margin: float = 0.3
     candidates: int = 3
 
     def decide(self, parse: Parse, topic_of: Callable[[str], str | None]) -> Decision:
@@ -165,10 +203,25 @@ class ConfidencePolicy:
         if top.name == OUT_OF_SCOPE:
             return Decision("fallback", (OUT_OF_SCOPE,), top.confidence)
         if top.name in URGENT_INTENTS and top.confidence >= self.urgent_at:
-            return Decision("answer", (top.name,), top.confidence)
+            return Decision("answer", (top.name,), top.confidence, topic_of(top.name))
         second = ranking[1].confidence if len(ranking) > 1 else 0.0
         if top.confidence >= self.answer_at and top.confidence - second >= self.margin:
-            return Decision("answer", (top.name,), top.confidence)
+            return Decision("answer", (top.name,), top.confidence, topic_of(top.name))
+        topics: dict[str, float] = {}
+        for score in ranking:
+            topic = topic_of(score.name) if score.name != OUT_OF_SCOPE else "fallback"
+            if topic is not None:
+                topics[topic] = topics.get(topic, 0.0) + score.confidence
+        ordered = sorted(topics.items(), key=lambda item: item[1], reverse=True)
+        best_topic, mass = ordered[0]
+        runner_up = ordered[1][1] if len(ordered) > 1 else 0.0
+        if (
+            mass >= self.topic_at
+            and mass - runner_up >= self.topic_margin
+            and best_topic in TOPIC_OVERVIEWS
+        ):
+            same = [s.name for s in ranking if topic_of(s.name) == best_topic]
+            return Decision("topic", tuple(same[: self.candidates]), mass, best_topic)
         if top.confidence >= self.clarify_at:
             picked = [
                 s.name
@@ -178,9 +231,9 @@ class ConfidencePolicy:
                 and topic_of(s.name) is not None
             ]
             if len(picked) >= 2:
-                return Decision("clarify", tuple(picked), top.confidence)
+                return Decision("clarify", tuple(picked), top.confidence, topic_of(top.name))
             if picked and top.confidence >= self.answer_at:
-                return Decision("answer", (top.name,), top.confidence)
+                return Decision("answer", (top.name,), top.confidence, topic_of(top.name))
         return Decision("fallback", (), top.confidence)
 
 
@@ -193,6 +246,10 @@ class Engine:
     safety: SafetyNet = field(default_factory=SafetyNet)
     policy: ConfidencePolicy = field(default_factory=ConfidencePolicy)
     memory: Memory = field(default_factory=NoMemory)
+    # The safety net's second stage: a classifier over safety grades (nlu/safety/). Without
+    # it the rules decide alone, as cautiously as they can.
+    grader: Parser | None = None
+    safety_policy: SafetyPolicy = field(default_factory=SafetyPolicy)
     # Staff may opt in to keeping not-understood questions; they are redacted by this
     # function before they leave the engine.
     redact: Callable[[str], str] | None = None
@@ -201,10 +258,10 @@ class Engine:
         """The reply to a typed message."""
         started = time.perf_counter()
         content = self.content.current()
-        text = _clean(text)
+        text = plain(text)
         reply = await self._answer(content, text, user)
         not_understood = None
-        if reply.reply_id in ("fallback", "clarify") and self.redact and text:
+        if reply.kind in ("fallback", "clarify") and self.redact and text:
             not_understood = self.redact(text)
         if reply.action != "forget":  # after /forget, nothing about this person is kept
             self._record(reply, user, started, not_understood)
@@ -234,21 +291,52 @@ class Engine:
             self._record(reply, user, started)
         return reply
 
+    async def assess(self, text: str) -> Verdict:
+        """The safety net's verdict on a message: its rules, then its classifier."""
+        signals = self.safety.scan(text)
+        grades: Mapping[str, float] | None = None
+        if self.grader is not None:
+            try:
+                graded = await self.grader.parse(text[:MODEL_CHARS])
+            except NLUUnavailable as exc:
+                log.error("the safety classifier is unavailable; the rules decide alone: %s", exc)
+            else:
+                grades = {score.name: score.confidence for score in graded.ranking}
+        return self.safety_policy.decide(signals, grades)
+
     async def _answer(self, content: Content, text: str, user: User) -> Reply:
         if not text:
             return self._reply(content, "empty", None, 1.0, "fallback")
         if text.startswith("/"):
             return await self._command(content, text, user)
-        match = self.safety.check(text)
-        if match is not None:
-            return await self._content_reply(
-                content, match.reply_id, match.reply_id, 1.0, "safety", user, text
+        # The safety net comes first: a clear emergency is answered without asking the model.
+        verdict = await self.assess(text)
+        if verdict.emergency == "clear":
+            reply = self._reply(
+                content, verdict.emergency_reply, verdict.emergency_reply, 1.0, "safety"
             )
-        try:
-            parse = await self.parser.parse(text[:MODEL_CHARS])
-        except NLUUnavailable as exc:
-            log.error("NLU unavailable, answering with the fallback: %s", exc)
-            return self._reply(content, "fallback", None, 0.0, "fallback")
+            if verdict.crisis:
+                reply = self._with_line(content, reply, "crisis_line", first=False)
+            return reply
+        if verdict.crisis:
+            reply = self._reply(content, verdict.crisis, verdict.crisis, 1.0, "safety")
+        else:
+            try:
+                parse = await self.parser.parse(text[:MODEL_CHARS])
+            except NLUUnavailable as exc:
+                log.error("NLU unavailable, answering with the fallback: %s", exc)
+                reply = self._reply(content, "fallback", None, 0.0, "fallback")
+            else:
+                band = age_band(stated_age(text))
+                reply = await self._understood(content, parse, user, text, band)
+        if verdict.emergency == "uncertain" and reply.topic != "emergency":
+            reply = self._with_line(content, reply, URGENT_BANNER, first=True)
+        return reply
+
+    async def _understood(
+        self, content: Content, parse: Parse, user: User, text: str, band: str | None
+    ) -> Reply:
+        """The reply the NLU model's ranking leads to, through the confidence policy."""
 
         def topic_of(intent: str) -> str | None:
             reply = content.replies.get(intent)
@@ -260,9 +348,23 @@ class Engine:
             if intent not in content.replies:
                 log.warning("the model knows intent %r but the content has no reply for it", intent)
                 return self._reply(content, "fallback", intent, decision.confidence, "fallback")
-            return await self._content_reply(
+            reply = await self._content_reply(
                 content, intent, intent, decision.confidence, "answer", user, text
             )
+            return self._for_age(content, reply, band)
+        if decision.kind == "topic" and decision.topic:
+            overview = self._reply(
+                content,
+                TOPIC_OVERVIEWS[decision.topic],
+                decision.intents[0],
+                decision.confidence,
+                "topic",
+            )
+            offered = tuple(
+                Button(intent, content.replies[intent].title) for intent in decision.intents
+            )
+            rest = tuple(b for b in overview.buttons if b.reply_id not in decision.intents)
+            return replace(overview, buttons=offered + rest)
         if decision.kind == "clarify":
             base = self._reply(
                 content, "clarify", decision.intents[0], decision.confidence, "clarify"
@@ -271,18 +373,37 @@ class Engine:
                 Button(intent, content.replies[intent].title) for intent in decision.intents
             )
             extra = tuple(b for b in base.buttons if b.reply_id not in decision.intents)
-            return Reply(
-                topic=base.topic,
-                intent=base.intent,
-                confidence=base.confidence,
-                text=base.text,
-                buttons=offered + extra,
-                reply_id="clarify",
-                kind="clarify",
-            )
+            reply = replace(base, topic=decision.topic or base.topic, buttons=offered + extra)
+            # The question must not lose a number that any of its candidates promises.
+            topics = {topic_of(intent) for intent in decision.intents}
+            for topic, line in PROMISE_LINES.items():
+                if topic in topics and line != URGENT_BANNER:
+                    reply = self._with_line(content, reply, line, first=False)
+            return reply
         fallback_id = OUT_OF_SCOPE if decision.intents == (OUT_OF_SCOPE,) else "fallback"
         top_intent = parse.top.name if parse.top else None
         return self._reply(content, fallback_id, top_intent, decision.confidence, "fallback")
+
+    @staticmethod
+    def _with_line(content: Content, reply: Reply, line_id: str, first: bool) -> Reply:
+        """The reply with a short line from the content before or after it (a helpline inside
+        an emergency reply, 999 above an answer that may be about danger now)."""
+        line = content.replies.get(line_id)
+        if line is None or line.text in reply.text:
+            return reply
+        text = f"{line.text}\n\n{reply.text}" if first else f"{reply.text}\n\n{line.text}"
+        return replace(reply, text=text)
+
+    @staticmethod
+    def _for_age(content: Content, reply: Reply, band: str | None) -> Reply:
+        """A reply with its words for the person's stated age, where the content has them
+        (placed after the first paragraph)."""
+        item = content.replies.get(reply.reply_id)
+        words = item.for_ages.get(band) if item and band else None
+        if not words:
+            return reply
+        first, sep, rest = reply.text.partition("\n\n")
+        return replace(reply, text=f"{first}\n\n{words}{sep}{rest}")
 
     async def _command(self, content: Content, text: str, user: User) -> Reply:
         match = COMMAND.match(text)
@@ -414,11 +535,3 @@ def buttons_of(content: Content, reply: ContentReply) -> tuple[Button, ...]:
         for target in reply.buttons
         if target in content.replies
     )
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
-
-
-def _clean(text: str) -> str:
-    """Strip invisible control characters and surrounding space; keep everything else."""
-    return _CONTROL.sub(" ", text).strip()

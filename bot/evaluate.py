@@ -1,11 +1,13 @@
 """`python -m bot evaluate`: how well the bot understands, measured on messages it never saw.
 
-Rasa's own evaluation (`rasa test nlu`'s functions) does the per-intent work: precision,
-recall and F1, the confusion matrix and the confidence histogram as PNGs, and the
-misclassified messages. On top of that this adds what matters for the product: the same by
-topic, the whole engine (safety net and confidence policy included) on the held-out set, the
-safety set, and out-of-scope messages; and Rasa's cross-validation on the training data.
-Everything is written to `reports/`, with a short summary printed at the end.
+First and most important, the "generalisation" table (`bot.generalisation`): the whole engine
+on writers the models never saw, by leaving each training writer out in turn and on the blind
+writers. Then the per-intent details: Rasa's own evaluation (`rasa test nlu`'s functions) gives
+precision, recall and F1 per intent, the confusion matrix and the confidence histogram as PNGs,
+and the misclassified messages, on the first round's held-out set; on top of that come the same
+by topic, the whole engine on that set and on the first round's safety set, off-topic handling,
+and optionally Rasa's cross-validation on the training data. Everything is written to
+`reports/`.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from typing import Any
 
 import yaml
 
+from bot import generalisation
 from bot.content import ContentStore
 from bot.engine import Engine, User
-from bot.nlu import RasaParser, train
+from bot.nlu import RasaParser, train, train_safety
 
 log = logging.getLogger(__name__)
 TOPICS = ("consequences", "support", "reporting", "emergency", "crisis", "smalltalk", "fallback")
@@ -155,10 +158,14 @@ def evaluate(
     root: Path,
     config_file: Path,
     reports: Path,
-    folds: int = 3,
+    folds: int = 0,
     model: Path | None = None,
+    writers: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Train (unless `model` is given), test on the held-out set, cross-validate; write reports."""
+    """Train (unless `model` is given), measure generalisation to new writers, test on the
+    held-out sets, optionally cross-validate; write reports.
+
+    `writers`: leave these writers out one at a time (None: every writer; []: none)."""
     from bot.logs import quiet_imports
 
     reports.mkdir(parents=True, exist_ok=True)
@@ -170,11 +177,38 @@ def evaluate(
         if model is None:
             print(f"Training on {nlu_data} with {config_file.name}...", flush=True)
             started = time.perf_counter()
-            model = train(config_file, nlu_data, work / "model.tar.gz")
+            model = train(config_file, nlu_data, work / "nlu.tar.gz")
             summary.add("training seconds", round(time.perf_counter() - started, 1))
+            started = time.perf_counter()
+            train_safety(root / "nlu" / "safety", nlu_data, work / "safety.tar.gz")
+            summary.add("safety training seconds", round(time.perf_counter() - started, 1))
         started = time.perf_counter()
         parser = RasaParser.load(model)
+        grader = RasaParser.load(model.with_name("safety.tar.gz"))
         summary.add("model load seconds", round(time.perf_counter() - started, 1))
+        store = ContentStore(root / "content")
+        project = generalisation.Project(root)
+        rows: dict[str, generalisation.Scores] = {}
+        if writers != []:
+            print("Leaving one writer out at a time (two models trained per writer)...")
+            lowo = generalisation.leave_one_writer_out(
+                project, config_file, writers, record=reports / "lowo_predictions.jsonl"
+            )
+            rows["leave-one-writer-out"] = generalisation.pooled(lowo)
+            if "first_round" in lowo:
+                rows["  without the first round"] = generalisation.pooled(lowo, ["first_round"])
+            rows.update({f"  left out {w}": s for w, s in lowo.items()})
+        print("Answering the blind writers...", flush=True)
+        full = Engine(content=store, parser=parser, grader=grader)
+        blind = generalisation.blind(project, full)
+        rows["blind writers"] = generalisation.pooled(blind)
+        rows.update({f"  blind {w}": s for w, s in blind.items()})
+        old_safety = generalisation.old_safety_cases(root / "nlu" / "test" / "safety.yml")
+        rows["first round's safety set"] = asyncio.run(generalisation.score(full, old_safety))
+        generalisation.write_report(rows, reports)
+        print("\nGeneralisation (the whole engine, on writers the models never saw):")
+        print(generalisation.table(rows), flush=True)
+        print()
 
         print("Testing on the held-out set with Rasa's evaluation...", flush=True)
         with quiet_imports():
@@ -196,15 +230,14 @@ def evaluate(
             "intent macro F1 (model)", float(intent_report.get("macro avg", {}).get("f1-score", 0))
         )
 
-        store = ContentStore(root / "content")
         topics = {r.id: r.topic for r in store.current().replies.values()}
-        rows = held_out_rows(test_file)
-        predictions = [parser.parse_now(text) for _, text in rows]
+        held_out = held_out_rows(test_file)
+        predictions = [parser.parse_now(text) for _, text in held_out]
         right: list[float] = []
         wrong: list[float] = []
         off_topic: list[float] = []
         model_pairs = []
-        for (intent, _), parse in zip(rows, predictions, strict=True):
+        for (intent, _), parse in zip(held_out, predictions, strict=True):
             top = parse.top
             name = top.name if top else "out_of_scope"
             confidence = top.confidence if top else 0.0
@@ -222,8 +255,7 @@ def evaluate(
         summary.add("topic accuracy (model)", float(model_topics["accuracy"]))
 
         safety = yaml.safe_load((root / "nlu" / "test" / "safety.yml").read_text(encoding="utf-8"))
-        engine = Engine(content=store, parser=parser)
-        figures = asyncio.run(_engine_figures(engine, rows, topics, safety))
+        figures = asyncio.run(_engine_figures(full, held_out, topics, safety))
         engine_topics = topic_report(
             figures["pairs"], reports / "topic_report_engine", "Topics: the whole engine"
         )
@@ -236,7 +268,7 @@ def evaluate(
             "safety set recall", (total_urgent - len(figures["missed"])) / max(total_urgent, 1)
         )
         summary.add("safety set false alarms", len(figures["alarms"]))
-        oos_rows = [i for i, (intent, _) in enumerate(rows) if intent == "out_of_scope"]
+        oos_rows = [i for i, (intent, _) in enumerate(held_out) if intent == "out_of_scope"]
         oos_ok = sum(1 for i in oos_rows if figures["pairs"][i][1] == "fallback")
         summary.add("off-topic and noise to fallback", oos_ok / max(len(oos_rows), 1))
         (reports / "misclassified.json").write_text(
@@ -251,11 +283,11 @@ def evaluate(
             )
         )
         speed_started = time.perf_counter()
-        for _, text in rows[:100]:
+        for _, text in held_out[:100]:
             parser.parse_now(text)
         summary.add(
             "parse ms per message",
-            round((time.perf_counter() - speed_started) * 1000 / min(len(rows), 100), 2),
+            round((time.perf_counter() - speed_started) * 1000 / min(len(held_out), 100), 2),
         )
 
         if folds >= 2:
@@ -292,7 +324,7 @@ def evaluate(
                     f"asked {row['clarified']:.3f}  fell back {row['fell_back']:.3f}"
                 )
         (reports / "summary.json").write_text(json.dumps(summary.figures, indent=2))
-        _write_counts(reports, rows, topics)
+        _write_counts(reports, held_out, topics)
         return summary.figures
     finally:
         shutil.rmtree(work, ignore_errors=True)

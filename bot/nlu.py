@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -229,7 +231,7 @@ class RemoteParser:
 
 
 def train(config_file: Path, nlu_dir: Path, model_path: Path) -> Path:
-    """Train the NLU-only model from `config_file` and the data in `nlu_dir`."""
+    """Train an NLU-only model from `config_file` and the data in the folder `nlu_dir`."""
     from bot.logs import quiet_imports
 
     model_path.parent.mkdir(parents=True, exist_ok=True)
@@ -248,10 +250,67 @@ def train(config_file: Path, nlu_dir: Path, model_path: Path) -> Path:
     return Path(result)
 
 
+def train_safety(safety_dir: Path, nlu_data: Path, model_path: Path) -> Path:
+    """Train the safety net's classifier (nlu/safety/config.yml) on the graded examples in
+    `safety_dir`/data, together with every intent example in `nlu_data` under the grade its
+    intent implies (a law question is "general", a greeting "everyday"...)."""
+    from bot.safety import grade_of_intent
+
+    with tempfile.TemporaryDirectory(prefix="safety-data-") as work:
+        folder = Path(work)
+        for path in sorted((safety_dir / "data").glob("*.yml")):
+            shutil.copyfile(path, folder / path.name)
+        mapped = folder / "from_intents.yml"
+        mapped.write_text(graded_intents(nlu_data, grade_of_intent), encoding="utf-8")
+        return train(safety_dir / "config.yml", folder, model_path)
+
+
+def graded_intents(nlu_data: Path, grade_of: Callable[[str], str]) -> str:
+    """The intent examples of `nlu_data` rewritten as Rasa training data over safety grades,
+    keeping who wrote each block."""
+    import yaml
+
+    blocks = []
+    for path in sorted(nlu_data.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in doc.get("nlu") or []:
+            if not isinstance(item, dict) or "intent" not in item:
+                continue
+            examples = [
+                line.strip()
+                for line in str(item.get("examples", "")).splitlines()
+                if line.strip().startswith("- ")
+            ]
+            if not examples:
+                continue
+            blocks.append(
+                {
+                    "intent": grade_of(str(item["intent"])),
+                    "metadata": item.get("metadata") or {},
+                    "examples": "\n".join(examples) + "\n",
+                }
+            )
+    return yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False)
+
+
+def training_sources(config_file: Path, nlu_dir: Path) -> list[Path]:
+    """Every file the two models are trained from."""
+    return [
+        config_file,
+        *nlu_dir.glob("data/*.yml"),
+        nlu_dir / "safety" / "config.yml",
+        *nlu_dir.glob("safety/data/*.yml"),
+    ]
+
+
 def model_is_stale(model_path: Path, config_file: Path, nlu_dir: Path) -> bool:
-    """True when the model is missing or older than the config or any training file."""
+    """True when the model is missing or older than any file it is trained from (`nlu_dir`
+    is the nlu/ folder: its data/ and safety/ are both sources)."""
     if not model_path.exists():
         return True
     built = model_path.stat().st_mtime
-    sources = [config_file, *nlu_dir.glob("*.yml")]
-    return any(path.stat().st_mtime > built for path in sources if path.exists())
+    return any(
+        path.stat().st_mtime > built
+        for path in training_sources(config_file, nlu_dir)
+        if path.exists()
+    )

@@ -1,17 +1,30 @@
-"""The safety net: rules that catch emergencies and self-harm before any model is asked.
+"""The safety net: emergencies and self-harm are caught before anything else.
 
-A message about someone bleeding, a knife being used or pulled now, hurting oneself or not
-wanting to live goes straight to the emergency or crisis reply. The rules are plain regular
-expressions over a normalised copy of the message, so they are fast, predictable and testable.
-They lean towards answering: a caring reply to a dramatic joke costs little; a missed cry for
-help costs a lot. Everyday idioms ("this song is killing me") are excluded by name.
+It works in two stages.
+
+1. Rules (`SafetyNet.scan`): plain regular expressions over a normalised copy of the message.
+   They lean hard towards recall: "bored", "splashed" and "juked" are slang for stabbing, so
+   the rules fire on "im bored" too. Everyday idioms ("this song is killing me") are removed
+   first, and time words ("back in march", "two years ago", "when i was in year 7") are noted.
+2. A second stage (`SafetyPolicy.decide`) grades how sure the bot is that this is happening
+   now, from the rules, the time words and a small trained classifier over safety grades
+   (danger now, hurt now, suicidal, self-harm, someone else in crisis, past, hypothetical,
+   general question, everyday). Its training data (nlu/safety/) was written by many writers,
+   with hard negatives from each of them.
+
+The answer comes in grades: a clear emergency gets the 999 reply; an uncertain one gets the
+normal answer with a line about 999 at the top; an everyday use gets no 999 at all. Crisis
+signals always get a helpline, also inside an emergency reply.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
+
+from bot.text import plain
 
 # Words for knives and for being stabbed that young people in the UK use.
 KNIFE = (
@@ -36,7 +49,16 @@ NOW = (
 )
 STRONG_NOW = (
     r"(?:right now|rn|still bleeding|bleeding|wont stop|not breathing|help me now|asap|ambulance|"
-    r"outside my|at my door|coming for me|chasing me|hes here|theyre here|still here)"
+    r"outside my|at my door|coming for me|chasing me|hes here|theyre here|still here|"
+    r"(?:wont|will not|cant|not|isnt|aint) (?:wake up|waking up|moving|move|breathe|breathing|stopping)|"
+    r"breathing (?:weird|funny|strange|badly)|(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)|"
+    r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying)"
+)
+# Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
+UNRESPONSIVE = (
+    r"(?:aint|isnt|is not|not|wont|will not|cant|can not|cannot|stopped) "
+    r"(?:moving|move|breathing|breathe|waking up|wake up|responding|respond|talking|talk|"
+    r"getting up|get up|opening (?:his|her|their) eyes)"
 )
 
 EMERGENCY_INJURY = [
@@ -52,8 +74,8 @@ EMERGENCY_INJURY = [
     rf"(?:(?!getting |gonna |going |about |gna )\w+ )?{STABBED}\b",
     rf"\b{OTHER} (?:just |has |have |)?{STABBED} (?:me|him|her|them|my \w+|someone|somebody|a \w+)\b",
     # someone is not responding after violence
-    rf"\b{OTHER} (?:is |s |)(?:aint|isnt|is not|not|wont|will not|cant|can not) "
-    r"(?:moving|breathing|waking up|wake up|responding|talking|getting up)\b",
+    rf"\b{OTHER}\b(?: \w+){{0,4}} {UNRESPONSIVE}\b",
+    rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
     r"\bbreathing (?:weird|funny|strange|badly|really slow|slowly)\b",
     r"\b(?:collapsed|passed out|unconscious|knocked out|on the floor|lying on the (?:floor|ground|pavement))\b"
     r".*\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b",
@@ -74,6 +96,8 @@ EMERGENCY_DANGER = [
     rf"\b{NOW}\b.*\bwith (?:a |an |the |his |her |their |some |)(?:big |massive |)?{KNIFE}\b",
     rf"\b(?:is|are|s|re) (?:at|outside|in|breaking into|trying to get in|banging on) [\w ]*\bwith (?:a |an |the |some |)?{KNIFE}\b",
     rf"\b(?:pulled|pulling|pull|drew|drawn) (?:a |an |the |his |her |their |out (?:a |an |the )?)?{KNIFE} on (?:me|us|my|him|her)\b",
+    rf"\b(?:flashing|showing|waving|pointing|brandishing|flashed|showed|waved|pointed) (?:a |an |the |his |her |their |some )?{KNIFE} (?:at|to) (?:me|us)\b",
+    rf"\b(?:flashing|showing|flashed|showed|shown) (?:me|us) (?:a |an |the |his |her |their |some )?{KNIFE}\b",
     rf"\b{KNIFE} (?:to|against|at) (?:my|his|her|their) (?:throat|neck|face|back|chest|head|stomach)\b",
     rf"\b(?:threatening|threaten) (?:me|us|him|her|my \w+)\b.*\b{KNIFE}\b",
     rf"\b{KNIFE}\b.*\b(?:threatening|threaten) (?:me|us|him|her|my \w+)\b",
@@ -136,7 +160,8 @@ CRISIS_SUICIDAL = [
     r"\bjump (?:off|in front of) (?:a |the |)(?:bridge|building|roof|train|car|cliff|tower)\b",
     r"\b(?:written|wrote|writing|write) (?:a |my |)(?:suicide |goodbye |)(?:note|letter)s? (?:for|to) "
     r"(?:my |)(?:family|mum|mom|dad|parents|friends|everyone)\b|\bsuicide note\b",
-    r"\b(?:wouldnt|would not|wont|dont|didnt|never|not|to not) wake up\b",
+    r"\b(?:i|id|i d)\b(?: \w+){0,3} (?:wouldnt|would not|wont|dont|didnt|never|not|to not) wake up\b",
+    r"\b(?:sleep|go to sleep|fall asleep|sleeping) (?:and|n|an) (?:never|not|dont|don t) (?:wake up|ever wake up)\b",
     r"\b(?:done with|over) (?:life|living|everything|it all|being alive)\b",
     r"\blife (?:is|s) (?:pointless|meaningless|not worth (?:it|living))\b|\bnot worth living\b",
     r"\b(?:im|i am|i feel like|im just|i am just) (?:just |such |)a burden\b",
@@ -155,6 +180,7 @@ CRISIS_SELF_HARM = [
     r"\b(?:started|start|been|keep|kept|back to|thinking of|thinking about|want to|wanna|urge to|urges to|"
     r"need to|going to|gonna) cutting\b|\bcutting (?:again|tonight|myself)\b",
     r"\b(?:urge|urges|want|wanna|need) to (?:cut|hurt myself|self harm)\b",
+    r"\bcut (?:too deep|really deep|deep|too far)\b",
     r"\b(?:relapsed|relapse|relapsing)\b",
     r"\bsh (?:again|tonight|urges?|scars?)\b|\b(?:did|done|doing) sh\b",
     r"\bblades? (?:on|to|into) my (?:arms?|wrists?|skin|legs?|thighs?)\b",
@@ -203,26 +229,47 @@ _COMPILED = {
     "crisis_self_harm": [re.compile(p) for p in CRISIS_SELF_HARM],
 }
 _IDIOMS = [re.compile(p) for p in IDIOMS]
-# Checked in this order: an injury needs first aid now; danger now needs 999; then crisis.
-ORDER = ("emergency_first_aid", "emergency_help", "crisis_suicidal", "crisis_self_harm")
-# Cues that an event is over, so the message needs support, not 999: "got stabbed last year".
+EMERGENCY_RULES = ("emergency_first_aid", "emergency_help")
+CRISIS_RULES = ("crisis_suicidal", "crisis_self_harm")
+
+_NUMBER_WORD = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple|a couple|couple of|a couple of|some|several|many|loads of)"
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_DAY = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|weds|thurs|fri|sat|sun)"
+)
+# Words that say an event is over (or not happening now): "got stabbed back in march" needs
+# support, not 999. Minutes and hours ago are not here: that can still be an emergency.
 _PAST = re.compile(
-    r"\b(?:last (?:year|month|week|summer|winter|spring|night|weekend|time|few days|few weeks)|"
-    r"years? ago|months? ago|few days|for days|for weeks|for months|every day|everyday|keeps?|"
-    r"always|recently|passed(?! out)|"
-    r"weeks? ago|days? ago|a while ago|ages ago|when (?:i|he|she|they) (?:was|were)|used to|back in|"
-    r"anniversary|funeral|passed away|rip|r i p|in the past|yesterday|the other day|still think|"
-    r"cant stop thinking|trauma|traumatised|flashbacks?|fine now|ok now|okay now|recovered)\b"
+    r"\b(?:"
+    rf"{_NUMBER_WORD} (?:days?|nights?|weeks?|wks?|months?|years?|yrs?|yr|summers?|winters?) (?:ago|back|before)|"
+    r"(?:days|weeks|months|years|ages|yonks|time) ago|a while (?:ago|back)|long time ago|years back|"
+    rf"last (?:year|month|week|summer|winter|spring|autumn|night|weekend|time|term|christmas|easter|half term|few (?:days|weeks|months|years)|{_DAY})|"
+    rf"(?:on|last|this past|that) {_DAY}|{_DAY} (?:night|morning|afternoon|evening) (?:he|she|they|i|we|my)|"
+    rf"(?:in|back in|since|during|over|that) (?:{_MONTH}|the summer|summer|the holidays|half term|lockdown|covid|christmas|easter|(?:19|20)\d\d)|"
+    rf"{_MONTH} (?:19|20)\d\d|\b(?:19|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    r"back in (?:the day|primary|year \d+|yr \d+)|back when|"
+    r"when (?:i|he|she|they|we|my \w+) (?:was|were) (?:in (?:year|yr) \d+|in primary|younger|little|a kid|small|\d+)|"
+    r"in (?:year|yr) \d+ (?:i|he|she|they|we|my)|"
+    r"yesterday|the other (?:day|week|night|month)|earlier (?:today|on|this (?:week|month|year))|earlier|"
+    r"few days|for days|for weeks|for months|every day|everyday|always|recently|"
+    r"used to|anniversary|funeral|passed away|passed(?! out)|rip|r i p|in the past|"
+    r"still think|cant stop thinking|keep thinking|trauma|traumatised|flashbacks?|nightmares?|"
+    r"(?:is|s|are|re|was) (?:home|back home|out of hospital|(?:doing )?(?:ok|okay|fine|alright|better)) now|"
+    r"fine now|ok now|okay now|recovered|recovering|healed|scars?"
+    r")\b"
 )
 # Questions about the law or about what to do in general, not events happening now.
 _HYPOTHETICAL = re.compile(
     r"\b(?:what happens if|what happens when|what if|what would happen|is it illegal|"
     r"how (?:long|many years)|sentence for|prison for|jail for|the law|legal to|illegal to|"
-    r"if (?:you|u|someone|somebody|i) (?:get|gets|got|was|were|is) (?:caught|stabbed|arrested)|"
+    r"if (?:you|u|someone|somebody|i|a person|your mate|ur mate) (?:get|gets|got|was|were|is|ever)\b|"
+    r"hypothetically|in case|just wondering|say (?:someone|somebody|if)|"
     r"^(?:can|could|do|does|did|is|are|how|what|whats|why|when|would|will|should|if|who|where|"
     r"which|wat|wot|hw|r|is there)\b)\b"
 )
-_STILL = re.compile(rf"\b{STRONG_NOW}\b")
+_STRONG_NOW = re.compile(
+    rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
+)
 WINDOW = 600
 OVERLAP = 200
 
@@ -235,56 +282,296 @@ class SafetyMatch:
     rule: str
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the rules saw in a message.
+
+    emergency / crisis: the reply a rule asks for (None when no rule fired), with the rule.
+    past: time words say the event is over ("back in march", "hes home now").
+    hypothetical: a question about what would happen, not an event.
+    still: words say it is happening now all the same ("still bleeding", "right now").
+    """
+
+    emergency: str | None = None
+    emergency_rule: str | None = None
+    crisis: str | None = None
+    crisis_rule: str | None = None
+    past: bool = False
+    hypothetical: bool = False
+    still: bool = False
+
+    @property
+    def emergency_now(self) -> bool:
+        """A rule fired and nothing says the event is over or only a question."""
+        return self.emergency is not None and (self.still or not (self.past or self.hypothetical))
+
+
 def normalise(text: str) -> str:
     """Lower case, plain letters, no apostrophes, spaced punctuation, long repeats shortened."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = plain(text).lower()
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
     text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # don't -> dont, i'm -> im
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)  # heeelp -> heelp, !!!! -> !!
-    text = re.sub(r"[^\w\s!?😂🤣💀😭🆘]+", " ", text)
+    text = re.sub(r"[^\w\s!?😂🤣💀😭🆘/]+", " ", text)
     text = re.sub(r"\b(help|pls|plz|please)(?:\1|[a-z]\b)*", r"\1", text)  # helppp -> help
     return re.sub(r"\s+", " ", text).strip()
 
 
 class SafetyNet:
-    """Rules run on every message before the model; the first match wins."""
+    """The first stage: rules run on every message, before any model."""
 
-    def check(self, text: str) -> SafetyMatch | None:
+    def scan(self, text: str) -> Signals:
+        """Every rule and cue that fires anywhere in the message."""
         norm = normalise(text)
         if not norm:
-            return None
+            return Signals()
         for idiom in _IDIOMS:
             norm = idiom.sub(" ", norm)
         # Long messages are read in overlapping windows: each rule then costs the same
-        # however long the message, and a cry for help at the end is still found.
+        # however long the message, and a cry for help at the end is still found. The window
+        # where an emergency rule fires decides the time words that go with it.
         starts = list(range(0, max(len(norm) - WINDOW, 0) + 1, WINDOW - OVERLAP))
         if starts[-1] + WINDOW < len(norm):
             starts.append(len(norm) - WINDOW)
+        found = Signals()
         for start in starts:
-            match = self._check_window(norm[start : start + WINDOW])
-            if match is not None:
-                return match
+            window = _scan_window(norm[start : start + WINDOW])
+            found = _merge(found, window)
+            if found.emergency_now and found.crisis:
+                break
+        return found
+
+    def check(self, text: str) -> SafetyMatch | None:
+        """The rules alone, at their most cautious: for when nothing else can be asked (the
+        model is down, or a flood of messages is being held back)."""
+        signals = self.scan(text)
+        if signals.emergency_now and signals.emergency and signals.emergency_rule:
+            return SafetyMatch(signals.emergency, signals.emergency_rule)
+        if signals.crisis and signals.crisis_rule:
+            return SafetyMatch(signals.crisis, signals.crisis_rule)
         return None
+
+
+def _scan_window(norm: str) -> Signals:
+    emergency = emergency_rule = crisis = crisis_rule = None
+    for reply_id in EMERGENCY_RULES:
+        for index, rule in enumerate(_COMPILED[reply_id]):
+            if rule.search(norm):
+                emergency, emergency_rule = reply_id, f"{reply_id}[{index}]"
+                break
+        if emergency:
+            break
+    for reply_id in CRISIS_RULES:
+        for index, rule in enumerate(_COMPILED[reply_id]):
+            if rule.search(norm):
+                crisis, crisis_rule = reply_id, f"{reply_id}[{index}]"
+                break
+        if crisis:
+            break
+    return Signals(
+        emergency=emergency,
+        emergency_rule=emergency_rule,
+        crisis=crisis,
+        crisis_rule=crisis_rule,
+        past=bool(_PAST.search(norm)),
+        hypothetical=bool(_HYPOTHETICAL.search(norm)),
+        still=bool(_STRONG_NOW.search(norm)),
+    )
+
+
+def _merge(seen: Signals, window: Signals) -> Signals:
+    """Keep the most urgent reading: an emergency happening now beats one that is over."""
+    if window.emergency and (
+        seen.emergency is None or (window.emergency_now and not seen.emergency_now)
+    ):
+        seen = Signals(
+            emergency=window.emergency,
+            emergency_rule=window.emergency_rule,
+            crisis=seen.crisis,
+            crisis_rule=seen.crisis_rule,
+            past=window.past,
+            hypothetical=window.hypothetical,
+            still=window.still,
+        )
+    elif seen.emergency is None:
+        seen = Signals(
+            crisis=seen.crisis,
+            crisis_rule=seen.crisis_rule,
+            past=seen.past or window.past,
+            hypothetical=seen.hypothetical or window.hypothetical,
+            still=seen.still or window.still,
+        )
+    if window.crisis and not seen.crisis:
+        seen = Signals(
+            emergency=seen.emergency,
+            emergency_rule=seen.emergency_rule,
+            crisis=window.crisis,
+            crisis_rule=window.crisis_rule,
+            past=seen.past,
+            hypothetical=seen.hypothetical,
+            still=seen.still,
+        )
+    return seen
+
+
+# -- the second stage
+
+# The grades the safety classifier (nlu/safety/) chooses between.
+DANGER_NOW = "danger_now"
+INJURED_NOW = "injured_now"
+CRISIS_AND_INJURY = "crisis_and_injury"
+SUICIDAL = "suicidal"
+SELF_HARM = "self_harm"
+FRIEND_CRISIS = "friend_crisis"
+PAST = "past"
+HYPOTHETICAL = "hypothetical"
+GENERAL = "general"
+EVERYDAY = "everyday"
+GRADES = (
+    DANGER_NOW, INJURED_NOW, CRISIS_AND_INJURY, SUICIDAL, SELF_HARM, FRIEND_CRISIS,
+    PAST, HYPOTHETICAL, GENERAL, EVERYDAY,
+)  # fmt: skip
+NOW_GRADES = (DANGER_NOW, INJURED_NOW, CRISIS_AND_INJURY)
+CRISIS_GRADES = (SUICIDAL, SELF_HARM, FRIEND_CRISIS, CRISIS_AND_INJURY)
+
+Urgency = Literal["clear", "uncertain"]
+
+
+def grade_of_intent(intent: str) -> str:
+    """The safety grade an NLU intent's examples teach the classifier: a question about the
+    law is "general", a greeting "everyday", a request for first aid "injured_now"."""
+    return {
+        "emergency_help": DANGER_NOW,
+        "emergency_first_aid": INJURED_NOW,
+        "crisis_suicidal": SUICIDAL,
+        "crisis_self_harm": SELF_HARM,
+        "crisis_friend": FRIEND_CRISIS,
+        "support_after_violence": PAST,
+        "support_bereavement": PAST,
+        "greet": EVERYDAY,
+        "goodbye": EVERYDAY,
+        "thanks": EVERYDAY,
+        "bot_about": EVERYDAY,
+        "bot_privacy": EVERYDAY,
+        "help": EVERYDAY,
+        "out_of_scope": EVERYDAY,
+    }.get(intent, GENERAL)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the safety net decided.
+
+    emergency: "clear" gets the emergency reply (`emergency_reply`); "uncertain" gets the normal
+    answer with a line about 999 at the top; None, no 999 at all.
+    crisis: the crisis reply to give (or to add a helpline from), or None.
+    """
+
+    emergency: Urgency | None = None
+    emergency_reply: str = "emergency_help"
+    crisis: str | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyPolicy:
+    """How sure is sure enough, for each grade.
+
+    The thresholds were chosen on leave-one-writer-out predictions (`python -m bot evaluate`
+    writes them to reports/lowo_predictions.jsonl; bench/safety_thresholds.py sweeps them),
+    never on the blind test writers: recall on emergencies and crises comes first, then as
+    few 999 replies to everyday messages as that allows.
+
+    "now" is the classifier's share for danger or injury happening now; "everyday" its share
+    for an ordinary message; "ordinary" everyday plus general questions.
+
+    A rule's emergency (no time words say it is over) is
+      clear      when the message says it is still happening ("wont stop", "right now") or
+                 now >= now_clear, unless everyday >= everyday_veto;
+      uncertain  otherwise, unless ordinary >= ordinary_veto (an everyday use of the words).
+    Without a rule, now >= now_alone is clear and now >= now_uncertain uncertain; a rule
+    whose event is over (time words) is uncertain when now >= now_uncertain.
+    A crisis rule or crisis share >= crisis_alone gets a helpline, unless everyday >=
+    crisis_veto.
+    """
+
+    now_clear: float = 0.3
+    everyday_veto: float = 0.5
+    ordinary_veto: float = 0.85
+    now_alone: float = 0.8
+    now_uncertain: float = 0.3
+    crisis_alone: float = 0.5
+    crisis_veto: float = 0.9
+
+    def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
+        """Combine the rules with the classifier's grades (None when it is unavailable)."""
+        if grades is None:
+            return self._rules_only(signals)
+        now = sum(grades.get(g, 0.0) for g in NOW_GRADES)
+        crisis_share = sum(grades.get(g, 0.0) for g in CRISIS_GRADES)
+        everyday = grades.get(EVERYDAY, 0.0)
+        ordinary = everyday + grades.get(GENERAL, 0.0)
+
+        crisis = self._crisis(signals, grades, crisis_share, everyday)
+        emergency: Urgency | None = None
+        why = ""
+        if signals.emergency_now:
+            if (signals.still or now >= self.now_clear) and everyday < self.everyday_veto:
+                emergency, why = "clear", "a rule fired and nothing says it is over"
+            elif ordinary < self.ordinary_veto:
+                emergency, why = "uncertain", "a rule fired but the classifier doubts it"
+            else:
+                why = "a rule fired on an everyday use of the words"
+        if emergency != "clear" and now >= self.now_alone:
+            emergency, why = "clear", "the classifier is sure it is happening now"
+        elif emergency is None and now >= self.now_uncertain:
+            emergency, why = "uncertain", "the classifier thinks it may be happening now"
+        return Verdict(
+            emergency=emergency,
+            emergency_reply=self._emergency_reply(signals, grades),
+            crisis=crisis,
+            why=why,
+        )
+
+    def _crisis(
+        self,
+        signals: Signals,
+        grades: Mapping[str, float],
+        crisis_share: float,
+        everyday: float,
+    ) -> str | None:
+        if signals.crisis is None and crisis_share < self.crisis_alone:
+            return None
+        if everyday >= self.crisis_veto:
+            return None
+        friend = grades.get(FRIEND_CRISIS, 0.0)
+        own = grades.get(SUICIDAL, 0.0) + grades.get(SELF_HARM, 0.0)
+        if friend > own and friend >= grades.get(CRISIS_AND_INJURY, 0.0):
+            return "crisis_friend"
+        if signals.crisis is not None:
+            return signals.crisis
+        if grades.get(SELF_HARM, 0.0) > grades.get(SUICIDAL, 0.0):
+            return "crisis_self_harm"
+        return "crisis_suicidal"
 
     @staticmethod
-    def _check_window(norm: str) -> SafetyMatch | None:
-        past = bool(_PAST.search(norm))
-        hypothetical = bool(_HYPOTHETICAL.search(norm))
-        for reply_id in ORDER:
-            for index, rule in enumerate(_COMPILED[reply_id]):
-                if not rule.search(norm):
-                    continue
-                # "my cousin got stabbed last year" needs support, not 999; "what happens if
-                # you get caught" is a question about the law.
-                if (
-                    reply_id.startswith("emergency")
-                    and (past or hypothetical)
-                    and not _still_happening(norm)
-                ):
-                    continue
-                return SafetyMatch(reply_id, f"{reply_id}[{index}]")
-        return None
+    def _emergency_reply(signals: Signals, grades: Mapping[str, float]) -> str:
+        if signals.emergency is not None and signals.emergency_now:
+            return signals.emergency
+        hurt = grades.get(INJURED_NOW, 0.0) + grades.get(CRISIS_AND_INJURY, 0.0)
+        return "emergency_first_aid" if hurt > grades.get(DANGER_NOW, 0.0) else "emergency_help"
 
-
-def _still_happening(norm: str) -> bool:
-    return bool(_STILL.search(norm))
+    @staticmethod
+    def _rules_only(signals: Signals) -> Verdict:
+        """Without the classifier the rules decide alone, as cautiously as they can."""
+        emergency: Urgency | None = None
+        if signals.emergency_now:
+            emergency = "clear"
+        elif signals.emergency is not None:
+            emergency = "uncertain"
+        return Verdict(
+            emergency=emergency,
+            emergency_reply=signals.emergency or "emergency_help",
+            crisis=signals.crisis,
+            why="rules only",
+        )

@@ -43,6 +43,7 @@ class Settings:
     nlu_dir: Path
     config_file: Path
     model_path: Path
+    safety_model_path: Path
     var_dir: Path
     database_url: str
     telegram_token: str | None
@@ -99,12 +100,17 @@ class Settings:
             raise SettingsError(
                 "WEBHOOK_SECRET may only use letters, digits, _ and - (1 to 256 characters)."
             )
+        model_path = Path(text("MODEL_PATH") or root / "models" / "nlu.tar.gz")
         return cls(
             root=root,
             content_dir=Path(text("CONTENT_DIR") or root / "content"),
             nlu_dir=root / "nlu",
             config_file=root / "config.yml",
-            model_path=Path(text("MODEL_PATH") or root / "models" / "nlu.tar.gz"),
+            model_path=model_path,
+            # The safety net's classifier lives beside the NLU model unless set apart.
+            safety_model_path=Path(
+                text("SAFETY_MODEL_PATH") or model_path.with_name("safety.tar.gz")
+            ),
             var_dir=var_dir,
             database_url=text("DATABASE_URL") or f"sqlite:///{var_dir / 'bot.sqlite3'}",
             telegram_token=text("TELEGRAM_BOT_TOKEN"),

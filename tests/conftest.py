@@ -15,6 +15,7 @@ from bot.nlu import IntentScore, NLUUnavailable, Parse, RasaParser
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "nlu.tar.gz"
+SAFETY_MODEL = ROOT / "models" / "safety.tar.gz"
 
 quiet_environment()
 
@@ -62,14 +63,32 @@ def fake_engine(content_store: ContentStore) -> Callable[..., Engine]:
     return build
 
 
-@pytest.fixture(scope="session")
-def rasa_parser() -> Iterator[RasaParser]:
-    """The real trained model, loaded once for the whole run (make test trains it first)."""
-    assert MODEL.exists(), "no trained model: run 'make test', which trains it first"
-    parser = RasaParser.load(MODEL)
+def _loaded(path: Path) -> Iterator[RasaParser]:
+    assert path.exists(), f"no trained model at {path}: run 'make test', which trains it first"
+    parser = RasaParser.load(path)
     yield parser
     parser._executor.submit(parser._close_loop).result()
     parser._executor.shutdown()
+
+
+@pytest.fixture(scope="session")
+def rasa_parser() -> Iterator[RasaParser]:
+    """The real trained NLU model, loaded once for the whole run (make test trains it first)."""
+    yield from _loaded(MODEL)
+
+
+@pytest.fixture(scope="session")
+def safety_grader() -> Iterator[RasaParser]:
+    """The real trained safety classifier, loaded once for the whole run."""
+    yield from _loaded(SAFETY_MODEL)
+
+
+@pytest.fixture(scope="session")
+def real_engine(
+    rasa_parser: RasaParser, safety_grader: RasaParser, content_store: ContentStore
+) -> Engine:
+    """The whole engine as the bot runs it: both real models and the real content."""
+    return Engine(content=content_store, parser=rasa_parser, grader=safety_grader)
 
 
 @pytest.fixture

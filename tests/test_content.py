@@ -26,9 +26,22 @@ def test_check_passes_on_the_shipped_content_and_data() -> None:
     assert errors == []
 
 
+# Short lines the engine adds to other replies (never sent alone): each carries only the
+# number its topic promises.
+LINES = {"reporting_line": "0800 555 111", "crisis_line": "116 123", "urgent_banner": "999"}
+
+
 def replies_of(topic: str) -> list[tuple[str, str]]:
     assert CONTENT is not None
-    return [(r.id, r.text) for r in CONTENT.replies.values() if r.topic == topic]
+    return [
+        (r.id, r.text) for r in CONTENT.replies.values() if r.topic == topic and r.id not in LINES
+    ]
+
+
+@pytest.mark.parametrize(("reply_id", "number"), LINES.items())
+def test_the_lines_added_to_replies_carry_their_topics_number(reply_id: str, number: str) -> None:
+    assert CONTENT is not None
+    assert number in CONTENT.replies[reply_id].text.split("\n\n")[0]
 
 
 @pytest.mark.parametrize(("reply_id", "text"), replies_of("reporting"))

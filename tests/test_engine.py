@@ -247,6 +247,14 @@ def test_policy_thresholds() -> None:
 
     assert policy.decide(parse(("a", 0.9), ("b", 0.05)), topic).kind == "answer"
     assert policy.decide(parse(("a", 0.62), ("b", 0.5)), topic).kind == "clarify"
+    # unsure between two intents of one topic: that topic's overview
+    same = {"a": "reporting", "c": "reporting", "b": "support"}.get
+    overview = policy.decide(parse(("a", 0.45), ("c", 0.35), ("b", 0.1)), same)
+    assert (overview.kind, overview.topic, overview.intents[:2]) == (
+        "topic",
+        "reporting",
+        ("a", "c"),
+    )
     assert policy.decide(parse(("a", 0.2), ("b", 0.1)), topic).kind == "fallback"
     assert policy.decide(parse(("crisis_suicidal", 0.3), ("a", 0.29)), topic).kind == "answer"
     assert policy.decide(parse(), topic).kind == "fallback"

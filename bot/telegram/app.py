@@ -95,6 +95,7 @@ class Services:
     settings: Settings | None = None
     channel: TelegramChannel | None = None
     parser: Parser | None = None
+    grader: Parser | None = None  # the safety net's classifier
     store: Store | None = None
     owned: bool = True  # False when a test hands in its own parts: it closes them itself
     heartbeat: asyncio.Task[None] | None = None
@@ -203,11 +204,12 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     if services.channel is None:
         settings = services.settings
         assert settings is not None
-        from bot.cli import make_engine, make_parser, open_store
+        from bot.cli import make_engine, make_grader, make_parser, open_store
 
         services.parser = make_parser(settings)
+        services.grader = make_grader(settings)
         services.store = open_store(settings)
-        engine = make_engine(settings, services.parser, services.store)
+        engine = make_engine(settings, services.parser, services.store, services.grader)
         services.channel = TelegramChannel(engine, services.store)
     channel = services.require_channel()
     me = await application.bot.get_me()
@@ -265,8 +267,9 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
         services.heartbeat.cancel()
     if not services.owned:
         return
-    if services.parser is not None:
-        await services.parser.close()
+    for model in (services.parser, services.grader):
+        if model is not None:
+            await model.close()
     if services.store is not None:
         await asyncio.to_thread(services.store.close)
 

@@ -1,0 +1,98 @@
+"""Choose the safety net's thresholds on leave-one-writer-out predictions, never on blind writers.
+
+`python -m bot evaluate` records what both models said about every message while each writer
+was left out (reports/lowo_predictions.jsonl). This replays the whole engine on those records
+(the rules run again; the models' answers come from the file) for a grid of thresholds, and
+prints, for each: emergency recall (999 at the top), helpline recall, false 999s on everyday
+messages, past or hypothetical messages given the 999 reply, and topic accuracy.
+
+    .venv/bin/python bench/safety_thresholds.py [reports/lowo_predictions.jsonl]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content import ContentStore  # noqa: E402
+from bot.engine import ConfidencePolicy, Engine  # noqa: E402
+from bot.generalisation import Case, Scores, score  # noqa: E402
+from bot.nlu import IntentScore, Parse  # noqa: E402
+from bot.safety import SafetyPolicy  # noqa: E402
+
+
+class Replay:
+    """A parser that answers from recorded rankings."""
+
+    def __init__(self, table: dict[str, list[list[object]]]) -> None:
+        self.table = table
+
+    async def parse(self, text: str) -> Parse:
+        return Parse(
+            tuple(IntentScore(str(n), float(c)) for n, c in self.table[text])  # type: ignore[arg-type]
+        )
+
+    async def close(self) -> None:
+        return None
+
+
+def load(path: Path) -> tuple[list[Case], Replay, Replay]:
+    cases, nlu, grades = [], {}, {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        cases.append(Case(row["text"], row["writer"], row["intent"], row["grade"]))
+        nlu[row["text"]] = row["nlu"]
+        grades[row["text"]] = row["grades"]
+    return cases, Replay(nlu), Replay(grades)
+
+
+def run(
+    cases: list[Case], nlu: Replay, grades: Replay, safety: SafetyPolicy, policy: ConfidencePolicy
+) -> Scores:
+    engine = Engine(
+        content=ContentStore(ROOT / "content"),
+        parser=nlu,
+        grader=grades,
+        safety_policy=safety,
+        policy=policy,
+    )
+    return asyncio.run(score(engine, cases))
+
+
+def line(name: str, s: Scores) -> str:
+    f = s.figures()
+    return (
+        f"{name:<60} topic {f['topic accuracy']:.3f}  999 {f['emergency recall (999 at the top)']:.3f}"
+        f" ({f['emergencies given the emergency reply']:.3f} reply)  helpline "
+        f"{f['crisis recall (helpline)']:.3f}  false999 {s.false_999}/{s.everyday}"
+        f"  past->999 {s.over_as_now}/{s.over}"
+    )
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "reports" / "lowo_predictions.jsonl"
+    cases, nlu, grades = load(path)
+    base_safety, base_policy = SafetyPolicy(), ConfidencePolicy()
+    print(line("as shipped", run(cases, nlu, grades, base_safety, base_policy)))
+    grid = {
+        "now_clear": (0.2, 0.3, 0.5),
+        "everyday_veto": (0.4, 0.5, 0.7),
+        "ordinary_veto": (0.7, 0.85, 0.95),
+        "now_uncertain": (0.2, 0.3, 0.45),
+    }
+    for values in itertools.product(*grid.values()):
+        change = dict(zip(grid, values, strict=True))
+        safety = replace(base_safety, **change)
+        name = " ".join(f"{k}={v}" for k, v in change.items())
+        print(line(name, run(cases, nlu, grades, safety, base_policy)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
