@@ -23,7 +23,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.engine import Engine, Reply, User
-from bot.storage.store import Store
+from bot.storage.store import Store, Taken
 from bot.telegram.layout import keyboard, read_tap, split_text, without_votes
 
 log = logging.getLogger(__name__)
@@ -165,9 +165,14 @@ class TelegramChannel:
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
     async def _hide(self, bot: Bot, message: Message, user: User) -> None:
-        """Delete our recent messages and theirs from this chat (Telegram allows 48 hours)."""
-        known = await self.store.take_messages(user) if self.store else []
-        ids = sorted({*(known or []), message.message_id})
+        """Delete our recent messages and theirs from this chat (Telegram allows 48 hours).
+
+        The ids come from memory and the database. When the database cannot be reached, what
+        memory holds is still deleted, and the reply says honestly that some may be left and
+        to try again (the stored ids stay for that).
+        """
+        taken = await self.store.take_messages(user) if self.store else Taken([], True)
+        ids = sorted({*taken.ids, message.message_id})
         for start in range(0, len(ids), 100):
             batch = ids[start : start + 100]
             try:
@@ -177,7 +182,10 @@ class TelegramChannel:
                 for message_id in batch:
                     with suppress(BadRequest):
                         await bot.delete_message(message.chat_id, message_id)
-        reply_id = "hide_done" if len(ids) > 1 else "hide_nothing"
+        if not taken.complete:
+            reply_id = "hide_later"
+        else:
+            reply_id = "hide_done" if len(ids) > 1 else "hide_nothing"
         await self._send(bot, message.chat_id, self.engine.system(reply_id, user), user)
 
     # -- group chats
