@@ -24,6 +24,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.engine import Engine, Reply, User
 from bot.storage.store import Store, Taken
+from bot.telegram.inbound import clean_callback, clean_text
 from bot.telegram.layout import keyboard, read_tap, split_text, without_votes
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class TelegramChannel:
     async def private_message(self, bot: Bot, message: Message) -> None:
         """A private message: text or caption through the engine, anything else politely."""
         user = _user(message)
-        text = message.text if message.text is not None else message.caption
+        text = clean_text(message.text if message.text is not None else message.caption)
         # Their message id is kept (with ours) so /hide can delete both sides later.
         theirs = [message.message_id]
         async with self._locks(message.chat_id):
@@ -192,7 +193,7 @@ class TelegramChannel:
 
     async def group_message(self, bot: Bot, message: Message) -> None:
         """In a group: answer commands and mentions only; point personal things elsewhere."""
-        text = message.text or ""
+        text = clean_text(message.text) or ""
         asked = self._addressed(message, text)
         if asked is None:
             return
@@ -241,12 +242,14 @@ class TelegramChannel:
 
     async def tap(self, bot: Bot, query: CallbackQuery) -> None:
         """A button tap: a vote, or a reply to show; always acknowledged."""
-        tap = read_tap(query.data)
+        tap = read_tap(clean_callback(query.data))
         user = User("telegram", str(query.from_user.id))
         message = query.message if isinstance(query.message, Message) else None
         chat_id = message.chat_id if message else query.from_user.id
         if tap is not None and tap.vote and message is not None:
-            if self.store is not None:
+            # Only a vote on an answer that exists is kept: the id comes from the phone.
+            known = tap.reply_id in self.engine.content.current().replies
+            if self.store is not None and known:
                 self.store.vote(user, str(message.message_id), tap.reply_id, tap.vote)
             await _acknowledge(query, "Thanks for telling me.")
             with suppress(BadRequest):
