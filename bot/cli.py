@@ -12,36 +12,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.content import ContentError, ContentStore
-from bot.engine import Engine, Memory, NoMemory, User
+from bot.content import ContentError
+from bot.engine import User
 from bot.logs import configure_logging
-from bot.nlu import Parser, RasaParser, RemoteParser, model_is_stale
 from bot.settings import Settings, SettingsError
-from bot.storage.store import StorageError, Store, resolve_pseudonym_key
+from bot.startup import LazyParser, StartupError, make_engine, make_parser, open_store
+from bot.storage.store import StorageError
 
 log = logging.getLogger("bot")
-
-
-def make_parser(settings: Settings) -> Parser:
-    """The remote Rasa server when NLU_URL is set, otherwise the model in this process."""
-    if settings.nlu_url:
-        log.info("using the NLU server at %s", settings.nlu_url)
-        return RemoteParser(settings.nlu_url)
-    if model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir / "data"):
-        log.warning(
-            "the NLU model is missing or older than config.yml or nlu/data/; "
-            "'make run' retrains it, or run: python -m bot train"
-        )
-    started = time.perf_counter()
-    parser = RasaParser.load(settings.model_path)
-    log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
-    return parser
-
-
-def make_engine(settings: Settings, parser: Parser, memory: Memory | None = None) -> Engine:
-    return Engine(
-        content=ContentStore(settings.content_dir), parser=parser, memory=memory or NoMemory()
-    )
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
@@ -79,7 +57,8 @@ def read_lines(stream: TextIO) -> Iterable[str]:
 
 
 async def _ask(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
-    parser = make_parser(settings)
+    # The model is loaded only when a message needs it: nothing to ask, nothing to load.
+    parser = LazyParser(settings)
     engine = make_engine(settings, parser)
     user = User("ask", "ask")
     texts: Iterable[str] = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
@@ -104,9 +83,13 @@ def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
     from bot.shell import chat
 
     async def main() -> None:
-        print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
-        parser = make_parser(settings)
         store = open_store(settings)
+        try:
+            print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
+            parser = make_parser(settings)
+        except BaseException:
+            store.close()
+            raise
         try:
             await chat(make_engine(settings, parser, store))
         finally:
@@ -128,17 +111,20 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def open_store(settings: Settings) -> Store:
-    key = resolve_pseudonym_key(settings.pseudonym_key, settings.var_dir)
-    return Store.open(settings.database_url, key, settings.retention_days)
-
-
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
     from bot import stats
 
-    since = stats.parse_since(args.since, datetime.now(timezone.utc))
+    # Both options are checked before the database is opened: a typo fails at once.
+    try:
+        since = stats.parse_since(args.since, datetime.now(timezone.utc))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    if args.plot and Path(args.plot).suffix.lower() != ".png":
+        raise SettingsError(
+            f"--plot draws a PNG picture, so the file name must end in .png (not {args.plot})."
+        )
     store = open_store(settings)
     try:
         figures = stats.collect(store.engine, since)
@@ -208,28 +194,35 @@ def build_arguments() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; every failure a person can fix is one sentence on stderr, exit code 2."""
     args = build_arguments().parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
-        print(f"Setting problem: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"Setting problem: {exc}")
     configure_logging(settings.log_level if args.command != "ask" else "WARNING")
     handler = COMMANDS[args.command][0]
     try:
         return handler(settings, args)
     except SettingsError as exc:
-        print(f"Setting problem: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"Setting problem: {exc}")
+    except (StartupError, StorageError) as exc:
+        return _fail(str(exc))
     except ContentError as exc:
         print(f"The bot cannot start because {exc}", file=sys.stderr)
         print("Run 'python -m bot check' for details.", file=sys.stderr)
         return 2
-    except StorageError as exc:
-        print(f"The bot cannot use its database: {exc}", file=sys.stderr)
-        return 2
     except FileNotFoundError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:
+        name = f" ({exc.filename})" if exc.filename else ""
+        return _fail(
+            f"A file the bot needs could not be used{name}: {exc.strerror or type(exc).__name__}."
+        )
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(sentence: str) -> int:
+    print(sentence, file=sys.stderr)
+    return 2

@@ -3,16 +3,15 @@
 An aiohttp server (behind your HTTPS proxy or load balancer) takes Telegram's calls on the path
 of WEBHOOK_URL. Every call must carry WEBHOOK_SECRET in the X-Telegram-Bot-Api-Secret-Token
 header (403 otherwise); bodies that are not a Telegram update get 400. GET /healthz says
-whether the bot is up, for load balancers and the container's health check.
+whether the bot can do its job, for load balancers and the container's health check.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
-import signal
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,6 @@ from aiohttp import web
 from telegram import Update
 
 from bot.settings import Settings
-from bot.telegram.app import ALLOWED_UPDATES, Services, build_application, post_init, post_shutdown
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -56,13 +54,14 @@ def make_app(application: Any, secret: str, path: str) -> web.Application:
         return web.json_response({"ok": True})
 
     async def health(_request: web.Request) -> web.Response:
-        services: Services = application.bot_data
-        store = services.store
-        body = {
-            "status": "ok" if application.running else "starting",
-            "pending_database_writes": store.pending if store else 0,
-        }
-        return web.json_response(body, status=200 if application.running else 503)
+        from bot.telegram.app import check_health
+
+        if not application.running:
+            return web.json_response({"status": "starting", "detail": "starting"}, status=503)
+        ok, detail = await check_health(application.bot_data)
+        return web.json_response(
+            {"status": "ok" if ok else "unhealthy", "detail": detail}, status=200 if ok else 503
+        )
 
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(path, receive)
@@ -70,40 +69,22 @@ def make_app(application: Any, secret: str, path: str) -> web.Application:
     return app
 
 
-async def serve(
-    settings: Settings,
-    services: Services | None = None,
-    host: str = "0.0.0.0",
-    stop: asyncio.Event | None = None,
-) -> None:
-    """Run in webhook mode until SIGTERM or SIGINT (or `stop`), then finish what is in hand."""
+@dataclass
+class WebhookServer:
+    """aiohttp's runner and its site, closed together."""
+
+    runner: web.AppRunner
+
+    async def close(self) -> None:
+        await self.runner.cleanup()  # no new calls; requests in hand finish
+
+
+async def start_webhook_server(application: Any, settings: Settings, host: str) -> WebhookServer:
+    """Listen on `host`:PORT for Telegram's calls (and /healthz)."""
     assert settings.webhook_url and settings.webhook_secret
-    application = build_application(settings, services)
-    if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-    await application.initialize()
-    await post_init(application)
-    await application.bot.set_webhook(
-        url=settings.webhook_url,
-        secret_token=settings.webhook_secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
-    await application.start()
     runner = web.AppRunner(
         make_app(application, settings.webhook_secret, webhook_path(settings.webhook_url))
     )
     await runner.setup()
-    site = web.TCPSite(runner, host, settings.port)
-    await site.start()
-    log.info("webhook mode: listening on port %d for %s", settings.port, settings.webhook_url)
-    try:
-        await stop.wait()
-    finally:
-        log.info("stopping: answering the updates in hand first")
-        await runner.cleanup()  # no new calls; Telegram retries them on another worker
-        await application.stop()
-        await post_shutdown(application)
-        await application.shutdown()
+    await web.TCPSite(runner, host, settings.port).start()
+    return WebhookServer(runner)
