@@ -403,6 +403,12 @@ async def _initialize(
             f"({type(exc).__name__}): check this machine's network connection and "
             "TELEGRAM_API_BASE_URL, then start the bot again."
         ) from None
+    except TelegramError as exc:
+        raise StartupError(
+            f"The Telegram Bot API at {settings.telegram_api_base_url} refused to start the bot "
+            f"({type(exc).__name__}): wait a minute and start it again; if it keeps happening, "
+            "check TELEGRAM_API_BASE_URL."
+        ) from None
 
 
 async def _stop(application: Application[Any, Any, Any, Any, Any, Any], webhook: Any) -> None:
