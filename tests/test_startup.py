@@ -7,6 +7,7 @@ at everything it printed. MODEL_PATH points nowhere, so a case that reached the 
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
+from bot.startup import open_store
 from tests.botapi import BotAPI
 from tests.conftest import MODEL, ROOT
 from tests.rasa_server import free_port
@@ -187,3 +190,24 @@ def test_log_level_info_still_logs_each_message_after_the_model_loads(workdir: P
     assert "NLU model loaded" in output
     assert "reply channel=shell kind=answer topic=support" in output
     assert "who can i talk to" not in output.split("you>")[0]  # the text itself is never logged
+
+
+@pytest.mark.parametrize("webhook", [True, False])
+def test_a_key_kept_beside_the_database_is_warned_about_in_production(
+    webhook: bool, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env = {"VAR_DIR": str(tmp_path / "var")}
+    if webhook:
+        env |= {"WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "s"}
+    caplog.set_level(logging.WARNING)
+    open_store(Settings.from_env(env, root=ROOT)).close()
+    beside = [
+        r.getMessage() for r in caplog.records if "same folder as the database" in r.getMessage()
+    ]
+    assert len(beside) == (1 if webhook else 0)
+    if webhook:
+        assert "set PSEUDONYM_KEY, or keep pseudonym.key out of database backups" in beside[0]
+    caplog.clear()
+    # With PSEUDONYM_KEY set, or PostgreSQL, there is no key file beside anything.
+    open_store(Settings.from_env({**env, "PSEUDONYM_KEY": "k"}, root=ROOT)).close()
+    assert not [r for r in caplog.records if "same folder" in r.getMessage()]

@@ -124,7 +124,8 @@ def webhook_bot(tmp_path: Path) -> Iterator[WebhookBot]:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=60)
         assert process.returncode == 0, log.read_text(errors="replace")[-3000:]
-        assert "Traceback" not in log.read_text(errors="replace")
+        written = log.read_text(errors="replace")
+        assert "Traceback" not in written and "Unclosed" not in written
 
 
 def answered_within(bot: WebhookBot, chat: int, text: str, seconds: float) -> float:
