@@ -648,13 +648,10 @@ class Store:
         return {"not_understood": int(questions or 0), "hide_messages": int(hidden or 0)}
 
     def start(self) -> None:
-        """Start the writer thread (again, if it has stopped for any reason)."""
+        """Start the writer thread, under a supervisor that restarts it if it fails."""
         with self._cond:
             if self._stopping or (self._thread is not None and self._thread.is_alive()):
                 return
-            if self._thread is not None:
-                self.writer_restarts += 1
-                log.error("the database writer had stopped; it has been started again")
             self._thread = threading.Thread(
                 target=self._supervise, name="store-writer", daemon=True
             )
@@ -735,17 +732,18 @@ class Store:
             else:
                 self._queue.append(op)
             self._cond.notify_all()
-        if self._thread is not None and not self._thread.is_alive():
-            self.start()
 
     def _supervise(self) -> None:
-        """Run the writer; if it fails for any reason, say so and run it again."""
+        """Run the writer; if it fails for any reason, say so and run it again.
+
+        Even SystemExit is caught: in this thread it could only end the writer, never the bot.
+        """
         pause = 0.5
         while True:
             try:
                 self._run()
                 return
-            except Exception as exc:
+            except BaseException as exc:
                 self.writer_restarts += 1
                 log.error(
                     "the database writer failed (%s) and is being restarted",
