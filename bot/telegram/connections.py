@@ -37,12 +37,14 @@ ACCEPT_BURST = 128  # the listen backlog: asyncio accepts up to this many socket
 
 def connection_limit(reserve: int = 256) -> int:
     """The file descriptors this process may open, less those kept for the database, the Bot
-    API, the model and logs, and less one burst of newly accepted sockets (they exist before
-    the guard sees them); at least 64, at most 4,096."""
+    API, the model and logs, and less the sockets accepted before the guard has seen them:
+    asyncio accepts a burst per turn of the loop, and a closed one is only let go on a later
+    turn, so up to four bursts are in flight. At least 64, at most 4,096 (Telegram itself
+    opens at most 100 connections to a webhook)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return 4096
-    return max(64, min(4096, soft - reserve - ACCEPT_BURST))
+    return max(64, min(4096, soft - reserve - 4 * ACCEPT_BURST))
 
 
 class _Guarded(asyncio.Protocol):
