@@ -27,7 +27,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +113,12 @@ class Bot:
 
 
 @contextmanager
-def webhook_bot(root: Path) -> Iterator[tuple[Bot, BotAPI, int]]:
-    with BotAPI(token=TOKEN) as api, StandInNLU() as nlu, tempfile.TemporaryDirectory() as tmp:
+def webhook_bot(root: Path, nlu: StandInNLU | None = None) -> Iterator[tuple[Bot, BotAPI, int]]:
+    with (
+        BotAPI(token=TOKEN) as api,
+        nullcontext(nlu) if nlu is not None else StandInNLU() as nlu,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         port = free_port()
         bot = Bot(
             root,
@@ -573,6 +577,36 @@ def hide(root: Path) -> None:
         proxy.close()
 
 
+# -- the health check
+
+
+def health(root: Path) -> None:
+    with StandInNLU() as nlu, webhook_bot(root, nlu) as (_bot, _api, port):
+        url = f"http://127.0.0.1:{port}/healthz"
+        before = httpx.get(url, timeout=10)
+        nlu.down = True
+        started = time.perf_counter()
+        status, detail = 200, before.text
+        while time.perf_counter() - started < 30 and status == 200:
+            time.sleep(0.5)
+            response = httpx.get(url, timeout=10)
+            status, detail = response.status_code, response.text
+        took = time.perf_counter() - started
+        command = subprocess.run(
+            [sys.executable, "-m", "bot", "health"],
+            cwd=root,
+            env={**os.environ, "WEBHOOK_URL": "https://bot.example.org/hook", "PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    print(
+        f"health       NLU down: /healthz {status} after {took:.0f} s ({detail[:70]}); "
+        f"`python -m bot health` exit {command.returncode}"
+    )
+
+
 # -- 10. LOG_LEVEL after the model loads
 
 
@@ -610,6 +644,7 @@ MEASUREMENTS: dict[str, Callable[[Path], None]] = {
     "forget": forget,
     "hide": hide,
     "log-level": log_level,
+    "health": health,
 }
 
 
