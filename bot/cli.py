@@ -12,57 +12,21 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.content import ContentError, ContentStore
-from bot.engine import Engine, Memory, NoMemory, User
+from bot.content import ContentError
+from bot.engine import User
 from bot.logs import configure_logging
-from bot.nlu import Parser, RasaParser, RemoteParser, model_is_stale
 from bot.settings import Settings, SettingsError
-from bot.storage.store import StorageError, Store, resolve_pseudonym_key
+from bot.startup import (
+    LazyParser,
+    StartupError,
+    make_engine,
+    make_grader,
+    make_parser,
+    open_store,
+)
+from bot.storage.store import StorageError
 
 log = logging.getLogger("bot")
-
-
-def make_parser(settings: Settings) -> Parser:
-    """The remote Rasa server when NLU_URL is set, otherwise the model in this process."""
-    if settings.nlu_url:
-        log.info("using the NLU server at %s", settings.nlu_url)
-        return RemoteParser(settings.nlu_url)
-    if model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir):
-        log.warning(
-            "the NLU model is missing or older than config.yml or nlu/; "
-            "'make run' retrains it, or run: python -m bot train"
-        )
-    started = time.perf_counter()
-    parser = RasaParser.load(settings.model_path)
-    log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
-    return parser
-
-
-def make_grader(settings: Settings) -> Parser | None:
-    """The safety net's classifier (always in this process: it is small). Without it the
-    rules decide alone, which is safe but gives more 999 replies to everyday messages."""
-    if not settings.safety_model_path.exists():
-        log.warning(
-            "there is no safety classifier at %s, so the safety rules decide alone; "
-            "'make run' trains it, or run: python -m bot train",
-            settings.safety_model_path,
-        )
-        return None
-    return RasaParser.load(settings.safety_model_path)
-
-
-def make_engine(
-    settings: Settings,
-    parser: Parser,
-    memory: Memory | None = None,
-    grader: Parser | None = None,
-) -> Engine:
-    return Engine(
-        content=ContentStore(settings.content_dir),
-        parser=parser,
-        memory=memory or NoMemory(),
-        grader=grader,
-    )
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
@@ -105,8 +69,9 @@ def read_lines(stream: TextIO) -> Iterable[str]:
 
 
 async def _ask(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
-    parser = make_parser(settings)
-    grader = make_grader(settings)
+    # The models are loaded only when a message needs them: nothing to ask, nothing to load.
+    parser = LazyParser(lambda: make_parser(settings))
+    grader = make_grader(settings, lazy=True)
     engine = make_engine(settings, parser, grader=grader)
     user = User("ask", "ask")
     texts: Iterable[str] = [" ".join(args.text)] if args.text else read_lines(sys.stdin)
@@ -133,10 +98,14 @@ def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
     from bot.shell import chat
 
     async def main() -> None:
-        print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
-        parser = make_parser(settings)
-        grader = make_grader(settings)
         store = open_store(settings)
+        try:
+            print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
+            parser = make_parser(settings)
+            grader = make_grader(settings)
+        except BaseException:
+            store.close()
+            raise
         try:
             await chat(make_engine(settings, parser, store, grader))
         finally:
@@ -168,17 +137,20 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def open_store(settings: Settings) -> Store:
-    key = resolve_pseudonym_key(settings.pseudonym_key, settings.var_dir)
-    return Store.open(settings.database_url, key, settings.retention_days)
-
-
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
     from bot import stats
 
-    since = stats.parse_since(args.since, datetime.now(timezone.utc))
+    # Both options are checked before the database is opened: a typo fails at once.
+    try:
+        since = stats.parse_since(args.since, datetime.now(timezone.utc))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    if args.plot and Path(args.plot).suffix.lower() != ".png":
+        raise SettingsError(
+            f"--plot draws a PNG picture, so the file name must end in .png (not {args.plot})."
+        )
     store = open_store(settings)
     try:
         figures = stats.collect(store.engine, since)
@@ -235,19 +207,8 @@ def build_arguments() -> argparse.ArgumentParser:
             command.add_argument("text", nargs="*", help="the message (default: read stdin)")
         if name == "evaluate":
             command.add_argument("--config", help="pipeline to test (default config.yml)")
-            command.add_argument(
-                "--folds", type=int, default=0, help="also cross-validate with this many folds"
-            )
-            command.add_argument(
-                "--writers",
-                default="all",
-                help="leave-one-writer-out for these writers (comma-separated), all (the "
-                "default, about an hour on 2 cores) or none",
-            )
-            command.add_argument(
-                "--model",
-                help="test this model (and the safety.tar.gz beside it) instead of training",
-            )
+            command.add_argument("--folds", type=int, default=3, help="cross-validation folds")
+            command.add_argument("--model", help="test this model instead of training one")
             command.add_argument("--reports", default="reports", help="where to write reports")
         if name == "stats":
             command.add_argument("--since", default="7d", help="7d, 24h, 4w or a date (default 7d)")
@@ -259,28 +220,35 @@ def build_arguments() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; every failure a person can fix is one sentence on stderr, exit code 2."""
     args = build_arguments().parse_args(argv)
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
-        print(f"Setting problem: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"Setting problem: {exc}")
     configure_logging(settings.log_level if args.command != "ask" else "WARNING")
     handler = COMMANDS[args.command][0]
     try:
         return handler(settings, args)
     except SettingsError as exc:
-        print(f"Setting problem: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"Setting problem: {exc}")
+    except (StartupError, StorageError) as exc:
+        return _fail(str(exc))
     except ContentError as exc:
         print(f"The bot cannot start because {exc}", file=sys.stderr)
         print("Run 'python -m bot check' for details.", file=sys.stderr)
         return 2
-    except StorageError as exc:
-        print(f"The bot cannot use its database: {exc}", file=sys.stderr)
-        return 2
     except FileNotFoundError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:
+        name = f" ({exc.filename})" if exc.filename else ""
+        return _fail(
+            f"A file the bot needs could not be used{name}: {exc.strerror or type(exc).__name__}."
+        )
     except KeyboardInterrupt:
         return 130
+
+
+def _fail(sentence: str) -> int:
+    print(sentence, file=sys.stderr)
+    return 2

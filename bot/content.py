@@ -41,6 +41,7 @@ SYSTEM_REPLIES = {
     "forget_done": "smalltalk",
     "forget_later": "smalltalk",
     "hide_done": "smalltalk",
+    "hide_later": "smalltalk",
     "hide_nothing": "smalltalk",
     "slow_down": "smalltalk",
     "group_private": "smalltalk",

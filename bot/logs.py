@@ -2,7 +2,9 @@
 
 Rasa logs every parsed message, text included, through structlog at debug level; TensorFlow,
 httpx and the scheduler are chatty at INFO. This sets them to warnings only, sends everything to
-stderr (stdout belongs to `ask`'s JSON lines), and keeps tokens out of the log.
+stderr (stdout belongs to `ask`'s JSON lines), keeps tokens out of the log, and stops a stranger
+from filling the disk: a warning or error that repeats is written a few times a minute, then
+counted.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import logging
 import os
 import re
 import sys
+import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 QUIET = {
@@ -56,6 +60,46 @@ class _HideTokens(logging.Filter):
         return True
 
 
+class _Repeats(logging.Filter):
+    """Lets the same warning or error through `burst` times a `period`, then counts it.
+
+    "The same" is the same logger and message template ("webhook call refused: %s"), so a
+    stranger knocking 5,000 times writes a handful of lines, not 5,000. The first line let
+    through after a quiet spell says how many were held back. INFO lines (one per message
+    answered) are never held back.
+    """
+
+    def __init__(
+        self, burst: int = 5, period: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__()
+        self.burst = burst
+        self.period = period
+        self.clock = clock
+        self._seen: dict[tuple[str, int, str], tuple[float, int, int]] = {}
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING:
+            return True
+        key = (record.name, record.levelno, str(record.msg))
+        now = self.clock()
+        with self._lock:
+            started, shown, held = self._seen.get(key, (now, 0, 0))
+            if now - started >= self.period:
+                started, shown = now, 0
+            if shown >= self.burst:
+                self._seen[key] = (started, shown, held + 1)
+                return False
+            self._seen[key] = (started, shown + 1, 0)
+            if len(self._seen) > 10_000:  # templates are few; this only guards the dict
+                self._seen.clear()
+        if held:
+            record.msg = f"{record.getMessage()} (and {held} more like it, not shown)"
+            record.args = None
+        return True
+
+
 def quiet_environment() -> None:
     for name, value in QUIET_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
@@ -67,6 +111,7 @@ def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_HideTokens())
+    handler.addFilter(_Repeats())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
@@ -92,18 +137,24 @@ def quiet_warnings() -> None:
 def quiet_imports() -> Iterator[None]:
     """Import Rasa and TensorFlow without their import-time deprecation notices.
 
-    Their dependencies also change the warning filters while importing; leaving this block
-    puts ours back.
+    Their dependencies also change the warning filters while importing, and one of them
+    (numpy's distutils, through setuptools) sets the root logger to WARNING, which would hide
+    the one line per message; leaving this block puts both back.
     """
-    if "pytest" in sys.modules:
-        yield
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # Some of them put "once" filters in front of ours while importing; not printing
-        # anything in this block is the only reliable way to keep the terminal readable.
-        warnings.showwarning = _ignore_warning
-        yield
+    root = logging.getLogger()
+    level = root.level
+    try:
+        if "pytest" in sys.modules:
+            yield
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # Some of them put "once" filters in front of ours while importing; not printing
+            # anything in this block is the only reliable way to keep the terminal readable.
+            warnings.showwarning = _ignore_warning
+            yield
+    finally:
+        root.setLevel(level)
 
 
 def _ignore_warning(*_args: object, **_kwargs: object) -> None:

@@ -203,16 +203,23 @@ def _lay_out_for_speed(agent: Any) -> None:
 
 
 class RemoteParser:
-    """A Rasa server started with `rasa run --enable-api`, asked over HTTP."""
+    """A Rasa server started with `rasa run --enable-api`, asked over HTTP.
+
+    `token` is the server's `--auth-token`, which Rasa reads from the query string.
+    """
 
     def __init__(
         self,
         base_url: str,
         timeout: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            params={"token": token} if token else None,
         )
 
     async def parse(self, text: str) -> Parse:

@@ -52,6 +52,7 @@ class Settings:
     webhook_secret: str | None
     port: int
     nlu_url: str | None
+    nlu_token: str | None
     pseudonym_key: str | None
     collect_not_understood: bool
     retention_days: int
@@ -119,6 +120,7 @@ class Settings:
             webhook_secret=webhook_secret,
             port=integer("PORT", 8080, 1, 65535),
             nlu_url=text("NLU_URL"),
+            nlu_token=text("NLU_TOKEN"),
             pseudonym_key=text("PSEUDONYM_KEY"),
             collect_not_understood=flag("COLLECT_NOT_UNDERSTOOD"),
             retention_days=integer("RETENTION_DAYS", 30, 1, 365),

@@ -112,8 +112,20 @@ def _as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+def printable(text: str) -> str:
+    """`text` safe to print in a terminal: control characters (escape codes included) and
+    broken characters are shown as \\x1b-style escapes, never sent to the terminal as they are.
+    Rows written before the bot cleaned its input may hold anything."""
+    return "".join(
+        ch
+        if ch.isprintable()
+        else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for ch in text
+    )
+
+
 def table(stats: Stats) -> str:
-    """The figures as text for the terminal."""
+    """The figures as text for the terminal (stored text shown through `printable`)."""
     lines = [f"Since {stats.since:%Y-%m-%d %H:%M} UTC: {stats.messages} messages and taps."]
     lines.append(
         f"Not understood: {stats.fallback_rate:.0%} of typed messages. "
@@ -134,12 +146,12 @@ def table(stats: Stats) -> str:
                 f"  {topic:<14}{stats.topics[topic]:>6}  {share:>4.0%}  {'#' * round(share * 40)}"
             )
     lines += ["", "Answers with the most 👎 (👎 / 👍):"]
-    lines += [f"  {reply:<28}{down:>4} / {up}" for reply, down, up in stats.votes[:10]] or [
-        "  none yet"
-    ]
+    lines += [
+        f"  {printable(reply):<28}{down:>4} / {up}" for reply, down, up in stats.votes[:10]
+    ] or ["  none yet"]
     if stats.questions:
         lines += ["", "Questions the bot did not understand (redacted, newest first):"]
-        lines += [f"  {at:%Y-%m-%d}  {text}" for at, text in stats.questions[:20]]
+        lines += [f"  {at:%Y-%m-%d}  {printable(text)}" for at, text in stats.questions[:20]]
     return "\n".join(lines)
 
 

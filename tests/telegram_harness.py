@@ -6,10 +6,13 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from bot.content import ContentStore
 from bot.engine import Engine
@@ -40,20 +43,43 @@ def settings_for(api: BotAPI, tmp_path: Path, **extra: str) -> Settings:
 
 
 def start_bot_process(
-    api: BotAPI, workdir: Path, stdout: int | None = subprocess.PIPE, **extra: str
+    api: BotAPI,
+    workdir: Path,
+    stdout: Any = subprocess.PIPE,
+    stderr: Any = subprocess.PIPE,
+    preexec_fn: Callable[[], None] | None = None,
+    **extra: str,
 ) -> subprocess.Popen[bytes]:
-    """`python -m bot run` as its own process, on the trained model, against the stand-in."""
+    """`python -m bot run` as its own process, on the trained model (or NLU_URL if given in
+    `extra`), against the stand-in."""
     env = {
         **os.environ,
-        **bot_environment(api, workdir, MODEL_PATH=str(MODEL), LOG_LEVEL="WARNING", **extra),
+        **bot_environment(
+            api, workdir, **{"MODEL_PATH": str(MODEL), "LOG_LEVEL": "WARNING", **extra}
+        ),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         cwd=ROOT,
         env=env,
         stdout=stdout,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
+        preexec_fn=preexec_fn,
     )
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait until something answers HTTP on 127.0.0.1:`port` (the bot in webhook mode)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the bot exited with {process.returncode} before listening")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listened on port {port} within {timeout} s")
 
 
 @asynccontextmanager
@@ -68,12 +94,13 @@ async def running_bot(
     pacing: PacedRateLimiter | None = None,
     store: Store | None = None,
     read_timeout: float = 10.0,
+    redact: Callable[[str], str] | None = None,
 ) -> AsyncIterator[tuple[Any, TelegramChannel]]:
     """The real Application, polling the stand-in, with the given parser (real or fake)."""
     settings = settings_for(api, tmp_path)
     own_store = store is None
     store = store or Store.open(settings.database_url, b"test-key")
-    engine = Engine(content=content, parser=parser, memory=store)
+    engine = Engine(content=content, parser=parser, memory=store, redact=redact)
     channel = TelegramChannel(engine, store, flood=flood, typing_after=typing_after)
     services = Services(channel=channel, store=store, owned=False)
     application = build_application(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -67,4 +68,33 @@ def test_the_compose_file_runs_the_bot_in_webhook_mode_with_postgresql() -> None
     assert bot["DATABASE_URL"].startswith("postgresql://")
     assert "WEBHOOK_URL" in bot and "WEBHOOK_SECRET" in bot
     rasa = compose["services"]["rasa"]
-    assert rasa["profiles"] == ["remote-nlu"] and "--enable-api" in rasa["command"]
+    assert rasa["profiles"] == ["remote-nlu"]
+    assert "--enable-api" in " ".join(rasa["command"])
+
+
+def test_rasas_server_needs_a_token_and_is_not_published() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    rasa = compose["services"]["rasa"]
+    command = " ".join(rasa["command"])
+    assert '--auth-token "$$RASA_TOKEN"' in command
+    assert 'test -n "$$RASA_TOKEN" ||' in command  # refuses to start without one
+    assert rasa["environment"]["RASA_TOKEN"] == "${RASA_TOKEN:-}"
+    assert "ports" not in rasa
+    assert compose["services"]["bot"]["environment"]["NLU_TOKEN"] == "${RASA_TOKEN:-}"
+    # Only the bot's own port is published, and only on the host's loopback for the proxy.
+    published = {name: svc.get("ports", []) for name, svc in compose["services"].items()}
+    assert published == {"db": [], "bot": ["127.0.0.1:8080:8080"], "rasa": []}
+
+
+def test_the_forget_journal_outlives_the_container() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "bot-var:/app/var" in compose["services"]["bot"]["volumes"]
+    assert "bot-var" in compose["volumes"]
+
+
+def test_the_base_image_is_the_newest_python_310_pinned_by_digest() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    bases = re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
+    assert len(bases) == 2 and len(set(bases)) == 1
+    assert re.fullmatch(r"python:3\.10\.22-slim-bookworm@sha256:[0-9a-f]{64}", bases[0])
+    assert "docker buildx imagetools inspect" in dockerfile  # how to update it

@@ -111,3 +111,39 @@ def test_the_stats_command(db: str, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Topics:" in done.stdout and "consequences" in done.stdout
     assert (tmp_path / "s.csv").exists() and (tmp_path / "s.png").exists()
+
+
+def test_stored_text_never_reaches_the_terminal_as_control_codes(tmp_path: Path) -> None:
+    """Rows written before the bot cleaned its input may hold escape codes: shown, not run."""
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    store = Store.open(url, b"k", clock=lambda: NOW)
+    store.vote(User("telegram", "1"), "m1", "\x1b[2J\x1b]0;owned\x07law", -1)
+    store.record(
+        Event(
+            user=User("telegram", "1"),
+            at=NOW,
+            topic="fallback",
+            intent=None,
+            confidence=0.1,
+            fell_back=True,
+            reply_id="fallback",
+            kind="fallback",
+            not_understood="hi \x1b[31mred\x1b[0m \x9b1m",
+        )
+    )
+    assert store.flush()
+    store.close()
+    env = {**os.environ, "DATABASE_URL": url, "PSEUDONYM_KEY": "k"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "stats", "--since", "30d"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = done.stdout
+    assert "\x1b" not in printed and "\x07" not in printed and "\x9b" not in printed
+    assert "\\x1b[2J\\x1b]0;owned\\x07law" in printed  # visible, harmless
+    assert "hi \\x1b[31mred\\x1b[0m \\x9b1m" in printed

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterator
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.event import listens_for as event_listens_for
 
 from bot.content import ContentStore
 from bot.engine import Engine, Event, User
 from bot.nlu import RasaParser
 from bot.redact import redact
-from bot.storage.store import StorageError, Store, current_revision, make_engine, upgrade
+from bot.storage.journal import ForgetJournal
+from bot.storage.store import (
+    StorageError,
+    Store,
+    Taken,
+    current_revision,
+    make_engine,
+    resolve_pseudonym_key,
+    upgrade,
+)
 from bot.storage.tables import events, feedback, hide_messages, metadata, not_understood, users
 from tests.conftest import FakeParser
 from tests.db import Proxy, postgres_database
@@ -115,7 +129,7 @@ def test_migration_from_the_previous_revision_keeps_the_data(db_url: str) -> Non
 
 
 def test_opening_an_unreachable_database_says_what_to_check() -> None:
-    with pytest.raises(StorageError, match="Check DATABASE_URL"):
+    with pytest.raises(StorageError, match="check DATABASE_URL"):
         Store.open("postgresql://nobody@127.0.0.1:1/none", KEY)
 
 
@@ -233,9 +247,9 @@ async def test_one_vote_per_answer(store: Store) -> None:
 async def test_hide_ids_are_taken_once(store: Store, clock: Clock) -> None:
     store.remember_messages(ALICE, [5, 6])
     store.remember_messages(ALICE, [7])
-    assert await store.take_messages(ALICE) == [5, 6, 7]
-    assert await store.take_messages(ALICE) == []
-    assert await store.take_messages(BOB) == []
+    assert await store.take_messages(ALICE) == Taken([5, 6, 7], complete=True)
+    assert await store.take_messages(ALICE) == Taken([], complete=True)
+    assert await store.take_messages(BOB) == Taken([], complete=True)
 
 
 def test_the_event_queue_is_bounded() -> None:
@@ -302,3 +316,251 @@ def test_forget_waits_for_the_database_and_says_so() -> None:
     store.start()
     assert asyncio.run(store.forget(ALICE, wait=0.5)) is False
     store.close(timeout=0.1)
+
+
+# -- nothing a stranger sends stops the writer
+
+
+@pytest.mark.parametrize("poison", ["report\x00x", "report\ud800x"])
+async def test_a_row_the_database_refuses_is_skipped_and_writing_goes_on(
+    store: Store, poison: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """NUL is refused by PostgreSQL, a lone surrogate by SQLite (it cannot be UTF-8)."""
+    caplog.set_level(logging.ERROR, logger="bot.storage.store")
+    store.record(event(ALICE))
+    store.vote(ALICE, "msg-1", poison, +1)
+    store.record(event(ALICE, not_understood=f"what about {poison}"))
+    store.record(event(BOB))
+    assert store.flush(timeout=30)
+    assert store.writer_alive
+    assert await store.forget(ALICE) is True  # and a /forget after it completes
+    assert count(store, events) == 1  # Bob's; Alice's are gone with her /forget
+    assert store.health()[0]
+    refused = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    # SQLite keeps a NUL; everything else here is refused, and logged without its content.
+    if store.engine.dialect.name == "postgresql" or "\ud800" in poison:
+        assert len(refused) == 2
+    assert all("report" not in line and "what about" not in line for line in refused)
+
+
+async def test_both_poisons_on_both_databases_leave_a_working_store(store: Store) -> None:
+    for index, poison in enumerate(("\x00", "\ud800", "\x1b[31m")):
+        store.vote(ALICE, f"m{index}", f"law{poison}", -1)
+        store.record(event(ALICE, not_understood=f"x{poison}y", reply_id=f"r{poison}"))
+    assert store.flush(timeout=30)
+    store.record(event(BOB))
+    assert store.flush(timeout=30)
+    with store.engine.connect() as conn:
+        bob_rows = conn.execute(
+            select(func.count())
+            .select_from(events)
+            .join(users)
+            .where(users.c.pseudonym == store.pseudonym(BOB))
+        ).scalar_one()
+    assert bob_rows == 1
+    assert await store.forget(ALICE) is True
+
+
+class FailingClock(Clock):
+    """A clock that fails while the writer does its daily upkeep, a few times: a stand-in for
+    a bug anywhere in the writer's own loop."""
+
+    def __init__(self, failures: int, error: type[BaseException] = RuntimeError) -> None:
+        super().__init__()
+        self.failures = failures
+        self.error = error
+
+    def __call__(self) -> datetime:
+        upkeep = sys._getframe(1).f_code.co_name == "purge"
+        if self.failures and upkeep and threading.current_thread().name == "store-writer":
+            self.failures -= 1
+            raise self.error("a bug in the writer's loop")
+        return self.now
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_the_writer_is_restarted_when_it_fails(db_url: str) -> None:
+    clock = FailingClock(failures=2)
+    store = Store.open(db_url, KEY, clock=clock)
+    try:
+        for restarts, user in enumerate((ALICE, BOB, ALICE), start=1):
+            store._last_purge = None  # the daily upkeep is due after this write
+            store.record(event(user))
+            assert store.flush(timeout=30)
+            expected = min(restarts, 2)
+            eventually(lambda expected=expected: store.writer_restarts >= expected)  # type: ignore[misc]
+        assert store.flush(timeout=30)
+        assert store.writer_restarts == 2 and store.writer_alive
+        assert count(store, events) == 3  # nothing lost to the failures
+    finally:
+        store.close()
+
+
+def test_even_a_system_exit_in_the_writer_is_survived(db_url: str) -> None:
+    store = Store.open(db_url, KEY, clock=FailingClock(failures=1, error=SystemExit))
+    try:
+        store._last_purge = None  # the daily upkeep is due after the next write
+        store.record(event(ALICE))
+        eventually(lambda: store.writer_restarts == 1)
+        store.record(event(BOB))
+        assert store.flush(timeout=30)
+        assert store.health()[0] and count(store, events) == 2
+    finally:
+        store.close()
+    assert store.health() == (False, "the database writer is not running")  # once closed
+
+
+# -- a /forget survives an outage and a restart
+
+
+async def test_a_forget_during_an_outage_survives_a_restart(tmp_path: Path) -> None:
+    journal = ForgetJournal(tmp_path / "var" / "forget-journal")
+    proxy = Proxy()
+    try:
+        with postgres_database(port=proxy.port) as url:
+            store = Store.open(url, KEY, journal=journal)
+            store.record(event(ALICE, not_understood="a [name] question"))
+            store.vote(ALICE, "m1", "law_carrying", -1)
+            store.remember_messages(ALICE, [1, 2])
+            store.record(event(BOB))
+            assert store.flush()
+            proxy.cut()
+            assert await store.forget(ALICE, wait=1.0) is False  # "as soon as they're back"
+            store.close(timeout=1.0)  # SIGTERM while the database is still away
+            assert journal.pending() == [store.pseudonym(ALICE)]
+            path = journal.path
+            assert path.stat().st_mode & 0o777 == 0o600
+            assert path.read_text() == store.pseudonym(ALICE) + "\n"  # the pseudonym only
+            proxy.restore()
+            restarted = Store.open(url, KEY, journal=journal)
+            try:
+                assert restarted.flush(timeout=30)
+                mine = restarted.pseudonym(ALICE)
+                with restarted.engine.connect() as conn:
+                    assert conn.execute(select(users.c.pseudonym)).scalars().all() == [
+                        restarted.pseudonym(BOB)
+                    ]
+                    for table in (events, feedback, not_understood, hide_messages):
+                        left = conn.execute(
+                            select(func.count()).select_from(table).join(users)
+                        ).scalar_one()
+                        assert left == (1 if table is events else 0), table.name
+                assert mine not in path.read_text() if path.exists() else True
+                assert journal.pending() == []
+            finally:
+                restarted.close()
+    finally:
+        proxy.close()
+
+
+def test_the_journal_entry_is_crossed_out_only_after_the_commit(
+    db_url: str, tmp_path: Path
+) -> None:
+    journal = ForgetJournal(tmp_path / "journal")
+    seen_during_commit: list[list[str]] = []
+    store = Store.open(db_url, KEY, journal=journal)
+    try:
+        store.record(event(ALICE))
+        assert store.flush()
+
+        @event_listens_for(store.engine, "commit")
+        def look(_conn: object) -> None:
+            seen_during_commit.append(journal.pending())
+
+        assert asyncio.run(store.forget(ALICE)) is True
+        assert [store.pseudonym(ALICE)] in seen_during_commit  # still listed while committing
+        assert journal.pending() == []
+    finally:
+        store.close()
+
+
+# -- /hide while the database is away
+
+
+async def test_hide_ids_are_kept_in_memory_through_an_outage() -> None:
+    proxy = Proxy()
+    try:
+        with postgres_database(port=proxy.port) as url:
+            store = Store.open(url, KEY)
+            store.remember_messages(ALICE, [1, 2])
+            assert store.flush()
+            proxy.cut()
+            store.remember_messages(ALICE, [3, 4])
+            taken = await store.take_messages(ALICE, wait=1.0)
+            # Everything this process saw is there; the stored ones are not known to be all.
+            assert taken == Taken([1, 2, 3, 4], complete=False)
+            proxy.restore()
+            assert store.flush(timeout=30)
+            # The withdrawn request did not use the stored ids up: a retry gets them.
+            assert await store.take_messages(ALICE) == Taken([1, 2], complete=True)
+            assert await store.take_messages(ALICE) == Taken([], complete=True)
+            store.close()
+    finally:
+        proxy.close()
+
+
+# -- files only the bot may read
+
+
+def test_the_key_the_database_and_its_journal_are_private(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    key = resolve_pseudonym_key(None, var)
+    store = Store.open(f"sqlite:///{var / 'bot.sqlite3'}", key, journal=ForgetJournal(var / "j"))
+    try:
+        store.record(event(ALICE))
+        assert store.flush()
+        assert asyncio.run(store.forget(BOB)) is True
+        store.journal.add(store.pseudonym(BOB))  # type: ignore[union-attr]
+        modes = {p.name: p.stat().st_mode & 0o777 for p in var.iterdir()}
+    finally:
+        store.close()
+    assert modes == {
+        "pseudonym.key": 0o600,
+        "bot.sqlite3": 0o600,
+        "bot.sqlite3-wal": 0o600,
+        "bot.sqlite3-shm": 0o600,
+        "j": 0o600,
+    }
+    assert var.stat().st_mode & 0o777 == 0o700
+
+
+def test_files_left_readable_by_an_older_version_are_tightened(tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    var.mkdir()
+    (var / "pseudonym.key").write_text("old-key\n")
+    (var / "pseudonym.key").chmod(0o644)
+    (var / "bot.sqlite3").touch(mode=0o644)
+    (var / "bot.sqlite3").chmod(0o644)
+    assert resolve_pseudonym_key(None, var) == b"old-key"
+    Store.open(f"sqlite:///{var / 'bot.sqlite3'}", b"old-key").close()
+    assert (var / "pseudonym.key").stat().st_mode & 0o777 == 0o600
+    assert (var / "bot.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        ("garbage", "DATABASE_URL is not a database address"),
+        ("mysql://bot:pw@localhost/bot", "asks for mysql, which this bot does not support"),
+        ("postgres://bot:pw@localhost/bot", "write postgresql:// instead"),
+        ("postgresql+asyncpg://bot:pw@localhost/bot", "driver 'asyncpg', which is not installed"),
+    ],
+)
+def test_a_database_url_the_bot_cannot_use_is_one_sentence(url: str, sentence: str) -> None:
+    with pytest.raises(StorageError, match=sentence) as raised:
+        make_engine(url)
+    assert "pw" not in str(raised.value)
+
+
+def test_a_sqlite_file_that_cannot_be_opened_gets_the_right_advice(tmp_path: Path) -> None:
+    with pytest.raises(StorageError) as raised:
+        Store.open(f"sqlite:///{tmp_path}", KEY)  # a folder, not a file
+    message = str(raised.value)
+    assert "unable to open database file" in message
+    assert "folder exists" in message and "running" not in message

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, func, select
 
 from bot.content import ContentStore
 from bot.engine import Engine
+from bot.redact import redact
 from bot.storage.store import Store
-from bot.telegram.app import Services
+from bot.storage.tables import events, feedback, hide_messages, not_understood, users
+from bot.telegram.app import Services, check_health, health, serve
 from bot.telegram.conversation import TelegramChannel
-from bot.telegram.webhook import serve
 from tests.botapi import BotAPI
 from tests.conftest import ROOT, FakeParser
+from tests.db import PG_PORT, Proxy, postgres_database
+from tests.nlu_standin import StandInNLU
 from tests.telegram_harness import running_bot, settings_for, start_bot_process
 
 
@@ -183,3 +191,188 @@ def test_a_missing_or_malformed_token_fails_fast(token: str, expected: str, tmp_
     )
     assert done.returncode == 2
     assert expected in done.stderr
+
+
+# -- what a modified client can send
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db' / 'bot.sqlite3'}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+async def test_poisoned_button_taps_and_messages_do_not_stop_the_bot(
+    api: BotAPI, tmp_path: Path, content_store: ContentStore, db_url: str
+) -> None:
+    """NUL stopped every database write on PostgreSQL, a lone surrogate on SQLite: after
+    these taps the bot must still write, and a /forget must still complete."""
+    chat = 6500
+    store = Store.open(db_url, b"test-key")
+    parser = FakeParser(
+        {"how do i report": [("report_anonymous", 0.97)]}, default=[("law_carrying", 0.1)]
+    )
+    try:
+        async with running_bot(
+            api, tmp_path, parser, content_store, store=store, redact=redact
+        ) as (_, channel):
+            api.message(chat, "how do i report")
+            (answer,) = await api.messages_to(chat, 1)
+            poisoned = [
+                "v:+:report\x00x",
+                "v:-:report_anonymous\ud800",
+                "r:\ud800",
+                "r:menu_law\x00",
+                "v:+:\x1b[31mred",
+                "v:+:no_such_reply",  # well formed, but no such answer
+                "v:+:report_anonymous",  # the one real vote
+            ]
+            for data in poisoned:
+                api.tap(chat, answer, data)
+            await api.until(lambda s: len(s.callback_answers) == len(poisoned))
+            api.message(chat, "wot about \x00 this \ud800 and \x1b[2J that")  # typed, too
+            api.message(chat, "/law")
+            await api.messages_to(chat, 3)
+            assert store.flush(timeout=30)
+            with store.engine.connect() as conn:
+                votes = conn.execute(select(feedback.c.reply_id, feedback.c.vote)).all()
+                questions = conn.execute(select(not_understood.c.text)).scalars().all()
+            assert votes == [("report_anonymous", 1)]  # only the vote on a real answer
+            (question,) = questions
+            assert "\x00" not in question and "\x1b" not in question and question.isprintable()
+            api.message(chat, "/forget")
+            forgot = (await api.messages_to(chat, 4))[3]
+            assert "deleted everything" in forgot.text
+            assert store.writer_alive and store.skipped_writes == 0
+            assert (await check_health(channel_services(channel)))[0]
+            with store.engine.connect() as conn:
+                for table in (users, events, feedback, not_understood, hide_messages):
+                    assert conn.execute(select(table)).all() == [], table.name
+    finally:
+        store.close()
+
+
+def channel_services(channel: TelegramChannel) -> Services:
+    return Services(channel=channel, store=channel.store, owned=False)
+
+
+async def test_hide_during_a_database_outage_clears_what_it_can_and_says_so(
+    api: BotAPI, tmp_path: Path, content_store: ContentStore
+) -> None:
+    chat = 6600
+    proxy = Proxy()
+    try:
+        with postgres_database(port=proxy.port) as url:
+            store = Store.open(url, b"test-key")
+            async with running_bot(api, tmp_path, FakeParser(), content_store, store=store):
+                _, start = api.message(chat, "/start")
+                await api.messages_to(chat, 1)
+                assert store.flush()
+                proxy.cut()
+                _, law = api.message(chat, "/law")  # while the database is away
+                await api.messages_to(chat, 2)
+                ours = [m.message_id for m in api.sent_to(chat)]
+                _, hide = api.message(chat, "/hide")
+                said = (await api.messages_to(chat, 3, timeout=60))[2]
+                deleted = {m for c, m in api.state.deleted if c == chat}
+                assert {start, law, hide, *ours} <= deleted  # everything so far, both sides
+                assert "couldn't reach my records" in said.text  # and honest about the rest
+                assert "/hide again" in said.text
+                proxy.restore()
+                assert store.flush(timeout=30)
+                api.message(chat, "/hide")  # the retry it suggested
+                again = (await api.messages_to(chat, 4, timeout=60))[3]
+                assert "couldn't reach" not in again.text
+            store.close()
+    finally:
+        proxy.close()
+
+
+def test_a_forget_during_an_outage_survives_sigterm_and_a_restart(
+    api: BotAPI, tmp_path: Path
+) -> None:
+    """The promise "it will happen as soon as they're back" is kept across a restart."""
+    chat = 6700
+    proxy = Proxy()
+    try:
+        with postgres_database(port=proxy.port) as url, StandInNLU() as nlu:
+            direct = url.replace(f":{proxy.port}/", f":{PG_PORT}/")
+            settings = {"DATABASE_URL": url, "NLU_URL": nlu.url, "PSEUDONYM_KEY": "restart-key"}
+            bot = start_bot_process(api, tmp_path, **settings)
+            try:
+                for text in ("/start", "/law", "how do i report"):
+                    api.message(chat, text)
+                api.wait_for_messages(chat, 3, timeout=60)
+                wait_until(lambda: rows_of(direct, chat) >= 3)
+                proxy.cut()
+                api.message(chat, "/forget")
+                (*_, later) = api.wait_for_messages(chat, 4, timeout=60)
+                assert "as soon as they're back" in later.text
+            finally:
+                stop_bot(bot)  # SIGTERM while the database is still away
+            journal = tmp_path / "var" / "forget-journal"
+            assert journal.stat().st_mode & 0o777 == 0o600
+            assert journal.read_text() == pseudonym_of(chat) + "\n"  # the pseudonym, nothing else
+            assert rows_of(direct, chat) >= 3  # not deleted yet: the database was away
+            proxy.restore()
+            bot = start_bot_process(api, tmp_path, **settings)
+            try:
+                wait_until(lambda: rows_of(direct, chat) == 0 and not journal.exists())
+            finally:
+                stop_bot(bot)
+            assert rows_of(direct, chat) == 0 and not journal.exists()
+    finally:
+        proxy.close()
+
+
+def pseudonym_of(chat: int) -> str:
+    return hmac.new(b"restart-key", f"telegram:{chat}".encode(), hashlib.sha256).hexdigest()
+
+
+def rows_of(url: str, chat: int) -> int:
+    """Every row held about this person, read straight from PostgreSQL."""
+    engine = create_engine(url, future=True)
+    try:
+        with engine.connect() as conn:
+            user_id = conn.execute(
+                select(users.c.id).where(users.c.pseudonym == pseudonym_of(chat))
+            ).scalar()
+            if user_id is None:
+                return 0
+            total = 1
+            for table in (events, feedback, not_understood, hide_messages):
+                total += conn.execute(
+                    select(func.count()).select_from(table).where(table.c.user_id == user_id)
+                ).scalar_one()
+            return int(total)
+    finally:
+        engine.dispose()
+
+
+def wait_until(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+async def test_polling_mode_health_reports_a_stopped_database_writer(
+    api: BotAPI, tmp_path: Path, content_store: ContentStore
+) -> None:
+    settings = settings_for(api, tmp_path)
+    store = Store.open(settings.database_url, b"test-key")
+    async with running_bot(api, tmp_path, FakeParser(), content_store, store=store) as (
+        application,
+        _,
+    ):
+        heartbeat = tmp_path / "var" / "heartbeat"
+        await asyncio.to_thread(wait_until, heartbeat.exists, 30)
+        assert health(settings) == (True, "database ok")
+        store.close()  # the writer stops
+        ok, detail = await check_health(application.bot_data)
+        assert (ok, detail) == (False, "the database writer is not running")
+        heartbeat.write_text(f"unhealthy: {detail}\n")  # as the next beat writes it
+        assert health(settings) == (False, "the database writer is not running")

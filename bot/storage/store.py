@@ -6,6 +6,13 @@ bounded queue. If the database is down or slow, events wait in that queue (the o
 dropped only if it fills) and are written when it is back; the outage is logged once when it
 starts and once when it ends. Reads that a reply depends on (a remembered area) give up
 quickly and the reply goes out without them.
+
+Nothing a stranger sends can stop the writer: a row the database refuses is logged (without
+its content) and skipped, and if the writer thread itself fails it is restarted. A /forget
+that cannot be done at once is written to a journal on local disk first (bot.storage.journal)
+and crossed out only after the deletion is committed, so a restart cannot lose it. The ids
+/hide needs are also kept in memory, so /hide can clear recent messages while the database is
+down.
 """
 
 from __future__ import annotations
@@ -17,20 +24,30 @@ import logging
 import secrets
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Table, delete, event, insert, select, update
-from sqlalchemy.engine import Connection, Engine, create_engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine, create_engine, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 
 from bot.engine import Event, User
+from bot.private_files import private_file, tighten
+from bot.storage.journal import ForgetJournal
 from bot.storage.tables import events, feedback, hide_messages, not_understood, users
 
 log = logging.getLogger(__name__)
@@ -40,6 +57,22 @@ GATHER_SECONDS = 0.05
 _LATE = object()  # what _run_and_wait gives back when the database did not answer in time
 PURGE_EVERY = timedelta(days=1)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+# /hide ids kept in memory as well as in the database: enough for a long conversation, for
+# the people who wrote most recently.
+RECENT_IDS_PER_PERSON = 200
+RECENT_PEOPLE = 20_000
+# After a write someone waits for was given up on, how long to wait for one already being
+# written to finish (a statement in flight ends within the connection's own timeouts).
+IN_FLIGHT_WAIT = 10.0
+OpKind = Literal["event", "hide_ids", "forget", "take", "write"]
+WHAT_IS_WRITTEN = {
+    "event": "an event",
+    "hide_ids": "message ids for /hide",
+    "forget": "a /forget",
+    "take": "a /hide",
+    "write": "a vote or an area",
+}
 
 
 def _insert_for(conn: Connection) -> Any:
@@ -59,24 +92,36 @@ def _resolve(op: _Op, result: Any) -> None:
 
 
 class StorageError(Exception):
-    """The database cannot be used; the message says why and what to do."""
+    """The database cannot be used; the message is a sentence saying why and what to do."""
+
+
+@dataclass(frozen=True)
+class Taken:
+    """The message ids /hide may delete; `complete` is False when the database could not be
+    asked, so older ones may remain (they are kept for the next /hide)."""
+
+    ids: list[int]
+    complete: bool
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+KEY_FILE = "pseudonym.key"
+
+
 def resolve_pseudonym_key(configured: str | None, var_dir: Path) -> bytes:
-    """PSEUDONYM_KEY, or a key generated once and kept in var/ (with a warning)."""
+    """PSEUDONYM_KEY, or a key generated once and kept in var/ (0600, with a warning)."""
     if configured:
         return configured.encode()
-    path = var_dir / "pseudonym.key"
+    path = var_dir / KEY_FILE
     if path.exists():
+        tighten(path)
         return path.read_text(encoding="utf-8").strip().encode()
-    var_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
+    private_file(path)
     path.write_text(key + "\n", encoding="utf-8")
-    path.chmod(0o600)
     log.warning(
         "PSEUDONYM_KEY is not set, so a key was generated and kept in %s. Back it up, or set "
         "PSEUDONYM_KEY: without the same key, returning users cannot be recognised.",
@@ -95,12 +140,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a sqlite:/// URL points to (None for other databases and in-memory ones)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return None if name.startswith("file:") else Path(name)
+
+
 def make_engine(url: str) -> Engine:
-    """A SQLAlchemy engine for `url`; SQLite gets foreign keys and a directory to live in."""
-    if url.startswith("sqlite"):
-        target = url.split("///", 1)[1] if "///" in url else ""
-        if target and target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
+    """A SQLAlchemy engine for `url`; SQLite gets foreign keys and a private file to live in.
+
+    A URL the bot cannot use raises StorageError with a sentence saying how to write it.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(
+            "DATABASE_URL is not a database address: write it like "
+            "postgresql://user:password@host:5432/name, or leave it empty for a SQLite file "
+            "in var/."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgres":
+        raise StorageError("DATABASE_URL starts with postgres://; write postgresql:// instead.")
+    if backend not in SUPPORTED_DATABASES:
+        raise StorageError(
+            f"DATABASE_URL asks for {backend}, which this bot does not support: use "
+            "PostgreSQL (postgresql://user:password@host:5432/name), or leave it empty for a "
+            "SQLite file in var/."
+        )
+    try:
+        return _create_engine(url, backend)
+    except ImportError:
+        raise StorageError(
+            f"DATABASE_URL asks for the database driver '{parsed.get_driver_name()}', which is "
+            f"not installed: write it as {backend}://... to use the one that comes with the bot."
+        ) from None
+
+
+def _create_engine(url: str, backend: str) -> Engine:
+    if backend == "sqlite":
+        path = sqlite_file(url)
+        if path is not None:
+            try:
+                private_file(path)
+            except OSError as exc:
+                raise StorageError(
+                    _sqlite_advice(path, exc.strerror or type(exc).__name__)
+                ) from exc
         # A pool of kept-open connections (SQLAlchemy 1.4 would open a new one per transaction).
         engine = create_engine(
             url,
@@ -111,9 +203,39 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args = {"connect_timeout": 3} if url.startswith("postgresql") else {}
     return create_engine(
-        url, future=True, pool_pre_ping=True, pool_size=5, connect_args=connect_args
+        url, future=True, pool_pre_ping=True, pool_size=5, connect_args={"connect_timeout": 3}
+    )
+
+
+def _sqlite_advice(path: Path, problem: str) -> str:
+    return (
+        f"The database file {path} cannot be opened ({problem}): check that its folder exists "
+        "and that the bot's user may write to it, or set DATABASE_URL to another place."
+    )
+
+
+def _opening_advice(engine: Engine, exc: SQLAlchemyError) -> str:
+    """What to tell a person whose database could not be opened or upgraded."""
+    first_line = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else ""
+    path = sqlite_file(str(engine.url))
+    if path is not None:
+        return _sqlite_advice(path, first_line or type(exc).__name__)
+    return (
+        f"The database at {engine.url.render_as_string(hide_password=True)} could not be "
+        f"opened or upgraded ({type(exc).__name__}: {first_line}): check DATABASE_URL and that "
+        "the database is running; the bot upgrades the schema by itself once it can connect."
+    )
+
+
+def _is_outage(exc: BaseException) -> bool:
+    """True when the database cannot be reached or used right now (try again later); False
+    when it refused what was written (a bad row: skip it, do not stop)."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # ProgrammingError: a missing table or a permission; fixed by people, not by dropping rows.
+    return isinstance(
+        exc, (OperationalError, InterfaceError, ProgrammingError, PoolTimeout, OSError)
     )
 
 
@@ -136,16 +258,23 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-@dataclass
+@dataclass(eq=False)
 class _Op:
     """One piece of work for the writer thread: plain rows to insert for a user (written in
-    bulk with the rows of neighbouring ops), or a function to run in order (forget, votes...)."""
+    bulk with the rows of neighbouring ops), or a function to run in order (forget, votes...).
+
+    `after_commit` runs once the transaction holding it is committed (the journal entry of a
+    /forget is crossed out there). An `abandoned` op is one its waiter gave up on: if the
+    database fails it, it is dropped instead of retried.
+    """
 
     run: Callable[[Connection], Any] | None
     pseudonym: str | None
-    is_event: bool = False
+    kind: OpKind = "write"
     done: Future[Any] | None = None
     rows: tuple[tuple[Table, dict[str, Any]], ...] = ()
+    after_commit: Callable[[], None] | None = None
+    abandoned: bool = False
 
 
 @dataclass
@@ -165,6 +294,7 @@ class Store:
     buffer_limit: int = 10_000
     clock: Callable[[], datetime] = utcnow
     read_timeout: float = 1.5
+    journal: ForgetJournal | None = None
     _queue: deque[_Op] = field(default_factory=deque, init=False)
     _cond: threading.Condition = field(default_factory=threading.Condition, init=False)
     _thread: threading.Thread | None = field(default=None, init=False)
@@ -174,6 +304,12 @@ class Store:
     _outage: Outage = field(default_factory=Outage, init=False)
     _last_purge: datetime | None = field(default=None, init=False)
     _busy: bool = field(default=False, init=False)
+    _in_hand: list[_Op] = field(default_factory=list, init=False)
+    _recent: OrderedDict[str, deque[tuple[int, datetime]]] = field(
+        default_factory=OrderedDict, init=False
+    )
+    writer_restarts: int = field(default=0, init=False)
+    skipped_writes: int = field(default=0, init=False)
 
     @classmethod
     def open(
@@ -182,20 +318,31 @@ class Store:
         key: bytes,
         retention_days: int = 30,
         clock: Callable[[], datetime] = utcnow,
+        journal: ForgetJournal | None = None,
     ) -> Store:
-        """Connect, upgrade the schema, purge old rows and start the writer."""
+        """Connect, upgrade the schema, purge old rows, queue the journaled /forget requests
+        first, and start the writer."""
         engine = make_engine(url)
         try:
             upgrade(engine)
         except SQLAlchemyError as exc:
-            raise StorageError(
-                f"the database at {engine.url.render_as_string(hide_password=True)} could not be "
-                f"opened or upgraded ({type(exc).__name__}: {str(exc).splitlines()[0]}). Check "
-                "DATABASE_URL and that the database is running; the bot upgrades the schema by "
-                "itself once it can connect."
-            ) from exc
-        store = cls(engine=engine, key=key, retention=timedelta(days=retention_days), clock=clock)
+            engine.dispose()
+            raise StorageError(_opening_advice(engine, exc)) from exc
+        path = sqlite_file(url)
+        if path is not None:
+            # SQLite makes the -wal and -shm files with the database file's mode; an older
+            # version may have left them readable by others.
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                tighten(leftover)
+        store = cls(
+            engine=engine,
+            key=key,
+            retention=timedelta(days=retention_days),
+            clock=clock,
+            journal=journal,
+        )
         store.purge()
+        store.replay_journal()
         store.start()
         return store
 
@@ -244,16 +391,42 @@ class Store:
         ]
         if event.not_understood:
             rows.append((not_understood, {"at": event.at, "text": event.not_understood[:500]}))
-        self._submit(_Op(None, pseudonym, is_event=True, rows=tuple(rows)))
+        self._submit(_Op(None, pseudonym, kind="event", rows=tuple(rows)))
 
     async def forget(self, user: User, wait: float = 5.0) -> bool:
         """Delete every row that belongs to the user, in one transaction.
 
         True when it is done; False when the database is unreachable, in which case it stays
-        queued and runs as soon as the database is back.
+        queued (and journaled on disk) and runs as soon as the database is back, even after a
+        restart.
         """
         pseudonym = self.pseudonym(user)
+        if self.journal is not None:
+            try:
+                await asyncio.to_thread(self.journal.add, pseudonym)
+            except OSError as exc:
+                log.error(
+                    "a /forget could not be written to the journal (%s); it is queued in memory",
+                    type(exc).__name__,
+                )
+        with self._cond:
+            # Anything still waiting to be written for this user is dropped, not written later.
+            self._drop_queued(pseudonym)
+            self._areas.pop(pseudonym, None)
+            self._recent.pop(pseudonym, None)
+        try:
+            result = await self._run_and_wait(
+                self._wipe(pseudonym), pseudonym, wait, front=True, kind="forget"
+            )
+        except Exception as exc:  # the database refused it: the journal keeps it for next start
+            log.error("a /forget failed (%s); it runs again at the next start", type(exc).__name__)
+            return False
+        if result is _LATE:
+            log.warning("forget is waiting for the database; it will run when it is back")
+            return False
+        return True
 
+    def _wipe(self, pseudonym: str) -> Callable[[Connection], None]:
         def wipe(conn: Connection) -> None:
             user_id = self._user_id(conn, pseudonym, create=False)
             if user_id is None:
@@ -263,16 +436,48 @@ class Store:
             conn.execute(delete(users).where(users.c.id == user_id))
             self._user_ids.pop(pseudonym, None)
 
-        with self._cond:
-            # Anything still waiting to be written for this user is dropped, not written later.
-            kept = [op for op in self._queue if op.pseudonym != pseudonym]
-            self._queue.clear()
-            self._queue.extend(kept)
-            self._areas.pop(pseudonym, None)
-        if await self._run_and_wait(wipe, pseudonym, wait, front=True) is _LATE:
-            log.warning("forget is waiting for the database; it will run when it is back")
-            return False
-        return True
+        return wipe
+
+    def replay_journal(self) -> int:
+        """Queue every journaled /forget ahead of anything else; how many there were."""
+        pending = self.journal.pending() if self.journal is not None else []
+        for pseudonym in reversed(pending):
+            self._submit(
+                _Op(
+                    self._wipe(pseudonym),
+                    pseudonym,
+                    kind="forget",
+                    after_commit=self._crossing_out(pseudonym),
+                ),
+                front=True,
+            )
+        if pending:
+            log.warning(
+                "%d /forget requests from before the restart are being done first", len(pending)
+            )
+        return len(pending)
+
+    def _crossing_out(self, pseudonym: str) -> Callable[[], None] | None:
+        journal = self.journal
+        if journal is None:
+            return None
+
+        def cross_out() -> None:
+            journal.done(pseudonym)
+
+        return cross_out
+
+    def _drop_queued(self, pseudonym: str, kinds: Iterable[OpKind] | None = None) -> None:
+        """Take a person's queued writes (of `kinds`, or all but a /forget) out of the queue.
+        The caller holds the lock."""
+        dropping = set(kinds) if kinds is not None else {"event", "hide_ids", "write"}
+
+        def kept(op: _Op) -> bool:
+            return op.pseudonym != pseudonym or op.kind not in dropping or op.done is not None
+
+        remaining = [op for op in self._queue if kept(op)]
+        self._queue.clear()
+        self._queue.extend(remaining)
 
     async def area(self, user: User) -> str | None:
         pseudonym = self.pseudonym(user)
@@ -332,20 +537,38 @@ class Store:
         self._submit(_Op(write, pseudonym))
 
     def remember_messages(self, user: User, message_ids: list[int]) -> None:
-        """Keep message ids for /hide (both sides of a private chat), for 48 hours."""
+        """Keep message ids for /hide (both sides of a private chat), for 48 hours: in the
+        database, and in memory so /hide still works while the database is down."""
         if not message_ids:
             return
+        pseudonym = self.pseudonym(user)
         sent_at = self.clock()
+        with self._cond:
+            recent = self._recent.pop(pseudonym, None)
+            if recent is None:
+                recent = deque(maxlen=RECENT_IDS_PER_PERSON)
+            recent.extend((m, sent_at) for m in message_ids)
+            self._recent[pseudonym] = recent  # most recently active last
+            while len(self._recent) > RECENT_PEOPLE:
+                self._recent.popitem(last=False)
         rows = tuple((hide_messages, {"message_id": m, "sent_at": sent_at}) for m in message_ids)
-        self._submit(_Op(None, self.pseudonym(user), rows=rows))
+        self._submit(_Op(None, pseudonym, kind="hide_ids", rows=rows))
 
-    async def take_messages(self, user: User) -> list[int] | None:
+    async def take_messages(self, user: User, wait: float = 3.0) -> Taken:
         """The user's message ids still young enough to delete, removed from the store.
 
-        None when the database cannot be reached.
+        The ids kept in memory are always given. When the database does not answer within
+        `wait` seconds, the result says it is incomplete and the stored ids stay for the next
+        /hide (the request is withdrawn, not left to use them up later).
         """
         pseudonym = self.pseudonym(user)
         since = self.clock() - HIDE_WINDOW
+        with self._cond:
+            recent = self._recent.pop(pseudonym, None) or ()
+            # Their ids still queued for the database are in memory too, and are being deleted
+            # now: writing them later would only make a later /hide try them again.
+            self._drop_queued(pseudonym, kinds=("hide_ids",))
+        in_memory = {message_id for message_id, at in recent if at >= since}
 
         def take(conn: Connection) -> list[int]:
             user_id = self._user_id(conn, pseudonym, create=False)
@@ -359,21 +582,52 @@ class Store:
                 ).scalars()
             )
             conn.execute(delete(hide_messages).where(hide_messages.c.user_id == user_id))
-            return sorted(set(ids))
+            return ids
 
-        result = await self._run_and_wait(take, pseudonym, 5.0)
-        return None if result is _LATE else list(result)
+        try:
+            stored = await self._run_and_wait(take, pseudonym, wait, kind="take", abandon=True)
+        except Exception as exc:
+            log.error("/hide could not read the stored message ids (%s)", type(exc).__name__)
+            stored = _LATE
+        if stored is _LATE:
+            return Taken(sorted(in_memory), complete=False)
+        return Taken(sorted(in_memory | set(stored)), complete=True)
 
     async def _run_and_wait(
-        self, run: Callable[[Connection], Any], pseudonym: str, wait: float, front: bool = False
+        self,
+        run: Callable[[Connection], Any],
+        pseudonym: str,
+        wait: float,
+        front: bool = False,
+        kind: OpKind = "write",
+        abandon: bool = False,
     ) -> Any:
-        """Queue work someone is waiting for; its result, or _LATE if the database is too slow
-        (the work stays queued and still runs when the database is back)."""
+        """Queue work someone is waiting for; its result, or _LATE if the database is too slow.
+
+        Late work stays queued and still runs when the database is back, unless `abandon`:
+        then it is withdrawn (or, if it is being written at that very moment, its outcome is
+        awaited a little longer, so it is never half-known).
+        """
         done: Future[Any] = Future()
-        self._submit(_Op(run, pseudonym, done=done), front=front)
+        after_commit = self._crossing_out(pseudonym) if kind == "forget" else None
+        op = _Op(run, pseudonym, kind=kind, done=done, after_commit=after_commit)
+        self._submit(op, front=front)
+        waiting = asyncio.wrap_future(done)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(done), timeout=wait)
+            return await asyncio.wait_for(asyncio.shield(waiting), timeout=wait)
         except asyncio.TimeoutError:
+            if not abandon:
+                waiting.cancel()  # nobody will read the result; the work itself still runs
+                return _LATE
+        with self._cond:
+            if any(queued is op for queued in self._queue):
+                self._queue.remove(op)
+                done.cancel()
+                return _LATE
+            op.abandoned = True  # being written right now: its outcome decides
+        try:
+            return await asyncio.wait_for(waiting, timeout=IN_FLIGHT_WAIT)
+        except (asyncio.TimeoutError, asyncio.CancelledError, CancelledError):
             return _LATE
 
     # -- upkeep
@@ -394,9 +648,28 @@ class Store:
         return {"not_understood": int(questions or 0), "hide_messages": int(hidden or 0)}
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+        """Start the writer thread, under a supervisor that restarts it if it fails."""
+        with self._cond:
+            if self._stopping or (self._thread is not None and self._thread.is_alive()):
+                return
+            self._thread = threading.Thread(
+                target=self._supervise, name="store-writer", daemon=True
+            )
             self._thread.start()
+
+    @property
+    def writer_alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def health(self) -> tuple[bool, str]:
+        """Is the writer able to do its job? A database outage is reported but is not
+        unhealthy: the bot answers through it and writes everything when it is back."""
+        if not self.writer_alive:
+            return False, "the database writer is not running"
+        if self._outage.started is not None:
+            seconds = time.monotonic() - self._outage.started
+            return True, f"database unavailable for {seconds:.0f} s, {self.pending} writes waiting"
+        return True, "database ok"
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything queued is written; False if it could not be done in time."""
@@ -410,13 +683,32 @@ class Store:
         return True
 
     def close(self, timeout: float = 5.0) -> None:
-        """Write what is queued (for up to `timeout` seconds), stop the writer, disconnect."""
-        left = 0 if self.flush(timeout) else len(self._queue)
-        if left:
-            log.error("%d events could not be written before shutdown", left)
+        """Write what is queued (for up to `timeout` seconds), stop the writer, disconnect.
+
+        Whatever could not be written is lost, except /forget requests: those are in the
+        journal and run first at the next start.
+        """
+        self.flush(timeout)
         with self._cond:
+            left = [*self._in_hand, *self._queue] if self._busy else list(self._queue)
             self._stopping = True
             self._cond.notify_all()
+        forgets = [op.pseudonym for op in left if op.kind == "forget" and op.pseudonym]
+        if forgets and self.journal is not None:
+            for pseudonym in forgets:  # already there unless the disk refused it earlier
+                try:
+                    self.journal.add(pseudonym)
+                except OSError as exc:
+                    log.error("a /forget could not be journaled (%s)", type(exc).__name__)
+        if left:
+            log.error(
+                "%d writes could not be made before shutdown (the database did not answer)%s",
+                len(left),
+                f"; {len(forgets)} /forget requests are kept in {self.journal.path} and run "
+                "first at the next start"
+                if forgets and self.journal is not None
+                else "",
+            )
         if self._thread is not None:
             self._thread.join(timeout=2)
         self.engine.dispose()
@@ -429,9 +721,9 @@ class Store:
 
     def _submit(self, op: _Op, front: bool = False) -> None:
         with self._cond:
-            if op.is_event and len(self._queue) >= self.buffer_limit:
+            if op.kind == "event" and len(self._queue) >= self.buffer_limit:
                 for index, queued in enumerate(self._queue):
-                    if queued.is_event:
+                    if queued.kind == "event":
                         del self._queue[index]
                         self._outage.dropped += 1
                         break
@@ -440,6 +732,31 @@ class Store:
             else:
                 self._queue.append(op)
             self._cond.notify_all()
+
+    def _supervise(self) -> None:
+        """Run the writer; if it fails for any reason, say so and run it again.
+
+        Even SystemExit is caught: in this thread it could only end the writer, never the bot.
+        """
+        pause = 0.5
+        while True:
+            try:
+                self._run()
+                return
+            except BaseException as exc:
+                self.writer_restarts += 1
+                log.error(
+                    "the database writer failed (%s) and is being restarted",
+                    type(exc).__name__,
+                )
+                with self._cond:
+                    self._queue.extendleft(reversed(self._in_hand))
+                    self._in_hand = []
+                    self._busy = False
+                    self._cond.notify_all()
+                if not self._pause(pause):
+                    return
+                pause = min(pause * 2, 15.0)
 
     def _run(self) -> None:
         backoff = 0.5
@@ -458,14 +775,19 @@ class Store:
                 if self._stopping and not self._queue:
                     return
                 batch = [self._queue.popleft() for _ in range(min(len(self._queue), 500))]
+                self._in_hand = batch
                 self._busy = bool(batch)
             if not batch:
                 self._maybe_purge()
                 continue
             failed, error = self._write(batch)
             with self._cond:
-                if failed:
-                    self._queue.extendleft(reversed(failed))
+                retry = [op for op in failed if not op.abandoned]
+                for op in failed:
+                    if op.abandoned and op.done is not None and not op.done.done():
+                        op.done.cancel()
+                self._queue.extendleft(reversed(retry))
+                self._in_hand = []
                 self._busy = False
                 self._cond.notify_all()
             if error is None:
@@ -523,14 +845,13 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 results = self._apply(conn, batch)
-        except IntegrityError:
-            # One bad write must not hold up the rest: write them one by one.
-            self._user_ids.clear()
+        except Exception as exc:
+            self._user_ids.clear()  # ids cached in a rolled-back transaction may not exist
+            if _is_outage(exc):
+                return batch, exc
+            # Something in the batch was refused: write them one by one to find it.
             return self._write_one_by_one(batch)
-        except (SQLAlchemyError, OSError) as exc:
-            return batch, exc
-        for op, result in zip(batch, results, strict=True):
-            _resolve(op, result)
+        self._committed(batch, results)
         return [], None
 
     def _write_one_by_one(self, batch: list[_Op]) -> tuple[list[_Op], BaseException | None]:
@@ -538,15 +859,37 @@ class Store:
             try:
                 with self.engine.begin() as conn:
                     (result,) = self._apply(conn, [op])
-            except IntegrityError as exc:
-                log.error("a write was refused by the database and dropped: %s", exc.orig)
-                if op.done is not None and not op.done.done():
-                    op.done.set_exception(exc)
+            except Exception as exc:
+                self._user_ids.clear()
+                if _is_outage(exc):
+                    return batch[index:], exc
+                self._skip(op, exc)
                 continue
-            except (SQLAlchemyError, OSError) as exc:
-                return batch[index:], exc
-            _resolve(op, result)
+            self._committed([op], [result])
         return [], None
+
+    def _skip(self, op: _Op, exc: Exception) -> None:
+        """A write the database refused: logged without its content, and left out."""
+        self.skipped_writes += 1
+        log.error(
+            "the database refused %s, which was skipped (%s)",
+            WHAT_IS_WRITTEN[op.kind],
+            type(exc).__name__,
+        )
+        if op.done is not None and not op.done.done():
+            op.done.set_exception(exc)
+
+    def _committed(self, batch: list[_Op], results: list[Any]) -> None:
+        for op, result in zip(batch, results, strict=True):
+            if op.after_commit is not None:
+                try:
+                    op.after_commit()
+                except OSError as exc:
+                    log.error(
+                        "a done /forget could not be crossed out of the journal (%s)",
+                        type(exc).__name__,
+                    )
+            _resolve(op, result)
 
     def _note_outage(self, exc: BaseException) -> None:
         self._outage.failures += 1

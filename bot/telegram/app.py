@@ -1,8 +1,11 @@
 """The Telegram bot: python-telegram-bot's Application, its handlers, polling and webhook mode.
 
-Long-lived things (the model, the content, the database) are made once in `post_init` and
-closed in `post_shutdown`; handlers reach them through a typed context. Polling is the default;
-with WEBHOOK_URL set the bot serves Telegram's calls itself (bot.telegram.webhook).
+Long-lived things (the model, the content, the database) are made once, before the bot starts
+taking updates, and closed in `post_shutdown`; handlers reach them through a typed context.
+`serve` starts everything in the order that fails fastest (var/ and the database, then the
+token with Telegram, then the slow model load), turns every start-up failure into one sentence,
+and closes whatever it had opened. Polling is the default; with WEBHOOK_URL set the bot serves
+Telegram's calls itself (bot.telegram.webhook).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -34,9 +37,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot import health as bot_health
 from bot.content import ContentStore
 from bot.nlu import Parser
+from bot.private_files import private_folder
 from bot.settings import Settings, SettingsError
+from bot.startup import StartupError, make_engine, make_grader, make_parser, open_store
 from bot.storage.store import Store
 from bot.telegram.conversation import PERSONAL_COMMANDS, TelegramChannel
 from bot.telegram.pacing import PacedRateLimiter
@@ -182,8 +188,6 @@ def build_application(
         .bot(bot)
         .concurrent_updates(concurrent_updates)
         .context_types(ContextTypes(context=HelperContext, bot_data=Services))
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
     )
     if settings.webhook_url:
         builder = builder.updater(None)
@@ -199,18 +203,8 @@ def build_application(
 
 
 async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Load the model, open the database, learn the bot's name, publish the command menu."""
+    """Learn the bot's name, publish the command menu, start the heartbeat and SIGHUP."""
     services: Services = application.bot_data
-    if services.channel is None:
-        settings = services.settings
-        assert settings is not None
-        from bot.cli import make_engine, make_grader, make_parser, open_store
-
-        services.parser = make_parser(settings)
-        services.grader = make_grader(settings)
-        services.store = open_store(settings)
-        engine = make_engine(settings, services.parser, services.store, services.grader)
-        services.channel = TelegramChannel(engine, services.store)
     channel = services.require_channel()
     me = await application.bot.get_me()
     channel.username = me.username or ""
@@ -234,13 +228,27 @@ HEARTBEAT_EVERY = 30.0
 
 
 async def beat(application: Application[Any, Any, Any, Any, Any, Any], var_dir: Path) -> None:
-    """Touch var/heartbeat while the bot runs, for `python -m bot health` in polling mode."""
-    await asyncio.to_thread(var_dir.mkdir, parents=True, exist_ok=True)
+    """Write var/heartbeat while the bot runs, with its health, for `python -m bot health` in
+    polling mode (a dead database writer or NLU makes the container unhealthy)."""
     path = var_dir / HEARTBEAT_FILE
+    await asyncio.to_thread(private_folder, var_dir)
+    await asyncio.to_thread(path.unlink, missing_ok=True)  # a heartbeat from before the restart
+    pause = 0.5  # the first heartbeat as soon as the bot is running, then every 30 s
     while True:
+        await asyncio.sleep(pause)
         if application.running:
-            await asyncio.to_thread(path.touch)
-        await asyncio.sleep(HEARTBEAT_EVERY)
+            ok, detail = await check_health(application.bot_data)
+            line = ("ok: " if ok else "unhealthy: ") + detail + "\n"
+            try:
+                await asyncio.to_thread(path.write_text, line, encoding="utf-8")
+            except OSError as exc:
+                log.error("the heartbeat file could not be written (%s)", type(exc).__name__)
+            pause = HEARTBEAT_EVERY
+
+
+async def check_health(services: Services) -> tuple[bool, str]:
+    """The database writer and the NLU, as /healthz and the heartbeat report them."""
+    return await bot_health.check(services.store, services.parser)
 
 
 async def publish_commands(
@@ -270,45 +278,152 @@ async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) 
     for model in (services.parser, services.grader):
         if model is not None:
             await model.close()
+    services.parser = services.grader = None
     if services.store is not None:
         await asyncio.to_thread(services.store.close)
+        services.store = None
 
 
 def health(settings: Settings) -> tuple[bool, str]:
-    """Is the bot up? Webhook mode asks /healthz; polling mode looks at the heartbeat file."""
+    """Is the bot up? Webhook mode asks /healthz; polling mode reads the heartbeat file."""
     if settings.webhook_url:
         import httpx
 
         try:
-            response = httpx.get(f"http://127.0.0.1:{settings.port}/healthz", timeout=3)
+            response = httpx.get(f"http://127.0.0.1:{settings.port}/healthz", timeout=5)
         except httpx.HTTPError as exc:
             return False, f"no answer from the webhook server: {type(exc).__name__}"
-        return response.status_code == 200, response.text
+        try:
+            detail = str(response.json().get("detail", response.text))
+        except ValueError:
+            detail = response.text
+        return response.status_code == 200, detail
     path = settings.var_dir / HEARTBEAT_FILE
-    if not path.exists():
+    try:
+        line = path.read_text(encoding="utf-8").strip()
+        age = time.time() - path.stat().st_mtime
+    except OSError:
         return False, "no heartbeat yet"
-    age = time.time() - path.stat().st_mtime
-    return age < 3 * HEARTBEAT_EVERY, f"last heartbeat {age:.0f} s ago"
+    if age >= 3 * HEARTBEAT_EVERY:
+        return False, f"last heartbeat {age:.0f} s ago"
+    ok = line.startswith("ok")
+    return ok, line.partition(": ")[2] or line
 
 
 def run(settings: Settings) -> int:
     """Start the bot and run until SIGTERM or Ctrl-C: polling, or webhook mode."""
-    if settings.webhook_url:
-        from bot.telegram.webhook import serve
-
-        if not settings.webhook_secret:
-            raise SettingsError(
-                "WEBHOOK_SECRET is not set. In webhook mode Telegram sends it with every call so "
-                "the bot can refuse anyone else: set it to a long random string of letters, "
-                "digits, _ and -."
-            )
-        asyncio.run(serve(settings))
-        return 0
-    application = build_application(settings)
-    log.info("starting in polling mode against %s", settings.telegram_api_base_url)
-    application.run_polling(
-        allowed_updates=ALLOWED_UPDATES,
-        stop_signals=(signal.SIGINT, signal.SIGTERM, signal.SIGABRT),
-        close_loop=False,
-    )
+    settings.require_token()
+    if settings.webhook_url and not settings.webhook_secret:
+        raise SettingsError(
+            "WEBHOOK_SECRET is not set. In webhook mode Telegram sends it with every call so "
+            "the bot can refuse anyone else: set it to a long random string of letters, "
+            "digits, _ and -."
+        )
+    asyncio.run(serve(settings))
     return 0
+
+
+async def serve(
+    settings: Settings,
+    services: Services | None = None,
+    host: str = "0.0.0.0",
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Run until SIGTERM or SIGINT (or `stop`), then finish the updates in hand.
+
+    The order is chosen so a wrong setting fails fast: var/ and the database first (about a
+    second), then the token and the network with Telegram, and only then the NLU model
+    (10 to 20 seconds). Whatever fails, what was opened is closed again. Tests hand in their
+    own `services` (engine, store), which they close themselves.
+    """
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+    store = await asyncio.to_thread(open_store, settings) if services is None else None
+    webhook: Any = None
+    try:
+        application = build_application(settings, services)
+    except BaseException:
+        if store is not None:
+            await asyncio.to_thread(store.close)
+        raise
+    parts: Services = application.bot_data
+    try:
+        if store is not None:
+            parts.store = store
+        await _initialize(application, settings)
+        if parts.channel is None:
+            parts.parser = make_parser(settings)
+            parts.grader = make_grader(settings)
+            engine = make_engine(settings, parts.parser, parts.store, parts.grader)
+            parts.channel = TelegramChannel(engine, parts.store)
+        await post_init(application)
+        if settings.webhook_url:
+            from bot.telegram.webhook import start_webhook_server
+
+            assert settings.webhook_secret is not None
+            await application.bot.set_webhook(
+                url=settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            await application.start()
+            webhook = await start_webhook_server(application, settings, host)
+            log.info(
+                "webhook mode: listening on port %d for %s", settings.port, settings.webhook_url
+            )
+        else:
+            assert application.updater is not None
+            log.info("starting in polling mode against %s", settings.telegram_api_base_url)
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            await application.start()
+        await stop.wait()
+        log.info("stopping: answering the updates in hand first")
+    finally:
+        await _stop(application, webhook)
+
+
+async def _initialize(
+    application: Application[Any, Any, Any, Any, Any, Any], settings: Settings
+) -> None:
+    """Check the token and the way to Telegram (getMe), as one sentence if it fails.
+
+    python-telegram-bot puts the token itself in the InvalidToken message, and network errors
+    can carry the URL (which holds the token): neither message is ever shown.
+    """
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise StartupError(
+            "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather (or make a new "
+            "one there with /token) and check it was copied whole."
+        ) from None
+    except NetworkError as exc:
+        raise StartupError(
+            f"The Telegram Bot API at {settings.telegram_api_base_url} could not be reached "
+            f"({type(exc).__name__}): check this machine's network connection and "
+            "TELEGRAM_API_BASE_URL, then start the bot again."
+        ) from None
+    except TelegramError as exc:
+        raise StartupError(
+            f"The Telegram Bot API at {settings.telegram_api_base_url} refused to start the bot "
+            f"({type(exc).__name__}): wait a minute and start it again; if it keeps happening, "
+            "check TELEGRAM_API_BASE_URL."
+        ) from None
+
+
+async def _stop(application: Application[Any, Any, Any, Any, Any, Any], webhook: Any) -> None:
+    """Stop taking updates, answer those in hand, then close the database and the model."""
+    if webhook is not None:
+        await webhook.close()  # no new calls; Telegram retries them on another worker
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await post_shutdown(application)
+    await application.shutdown()
+    # Application.shutdown skips the bot when getMe failed; this closes its HTTP sessions in
+    # every case, so nothing is left for "Unclosed client session" warnings at exit.
+    await application.bot.shutdown()

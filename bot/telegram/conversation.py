@@ -23,7 +23,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.engine import Engine, Reply, User
-from bot.storage.store import Store
+from bot.storage.store import Store, Taken
+from bot.telegram.inbound import clean_callback, clean_text
 from bot.telegram.layout import keyboard, read_tap, split_text, without_votes
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class TelegramChannel:
     async def private_message(self, bot: Bot, message: Message) -> None:
         """A private message: text or caption through the engine, anything else politely."""
         user = _user(message)
-        text = message.text if message.text is not None else message.caption
+        text = clean_text(message.text if message.text is not None else message.caption)
         # Their message id is kept (with ours) so /hide can delete both sides later.
         theirs = [message.message_id]
         async with self._locks(message.chat_id):
@@ -165,9 +166,14 @@ class TelegramChannel:
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
     async def _hide(self, bot: Bot, message: Message, user: User) -> None:
-        """Delete our recent messages and theirs from this chat (Telegram allows 48 hours)."""
-        known = await self.store.take_messages(user) if self.store else []
-        ids = sorted({*(known or []), message.message_id})
+        """Delete our recent messages and theirs from this chat (Telegram allows 48 hours).
+
+        The ids come from memory and the database. When the database cannot be reached, what
+        memory holds is still deleted, and the reply says honestly that some may be left and
+        to try again (the stored ids stay for that).
+        """
+        taken = await self.store.take_messages(user) if self.store else Taken([], True)
+        ids = sorted({*taken.ids, message.message_id})
         for start in range(0, len(ids), 100):
             batch = ids[start : start + 100]
             try:
@@ -177,14 +183,17 @@ class TelegramChannel:
                 for message_id in batch:
                     with suppress(BadRequest):
                         await bot.delete_message(message.chat_id, message_id)
-        reply_id = "hide_done" if len(ids) > 1 else "hide_nothing"
+        if not taken.complete:
+            reply_id = "hide_later"
+        else:
+            reply_id = "hide_done" if len(ids) > 1 else "hide_nothing"
         await self._send(bot, message.chat_id, self.engine.system(reply_id, user), user)
 
     # -- group chats
 
     async def group_message(self, bot: Bot, message: Message) -> None:
         """In a group: answer commands and mentions only; point personal things elsewhere."""
-        text = message.text or ""
+        text = clean_text(message.text) or ""
         asked = self._addressed(message, text)
         if asked is None:
             return
@@ -233,12 +242,14 @@ class TelegramChannel:
 
     async def tap(self, bot: Bot, query: CallbackQuery) -> None:
         """A button tap: a vote, or a reply to show; always acknowledged."""
-        tap = read_tap(query.data)
+        tap = read_tap(clean_callback(query.data))
         user = User("telegram", str(query.from_user.id))
         message = query.message if isinstance(query.message, Message) else None
         chat_id = message.chat_id if message else query.from_user.id
         if tap is not None and tap.vote and message is not None:
-            if self.store is not None:
+            # Only a vote on an answer that exists is kept: the id comes from the phone.
+            known = tap.reply_id in self.engine.content.current().replies
+            if self.store is not None and known:
                 self.store.vote(user, str(message.message_id), tap.reply_id, tap.vote)
             await _acknowledge(query, "Thanks for telling me.")
             with suppress(BadRequest):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine import Reply
+from bot.telegram.inbound import REPLY_ID
 
 TELEGRAM_LIMIT = 4096
 # Callback data (what a button tap sends back) is at most 64 bytes: "r:" + reply id, or
@@ -45,13 +46,16 @@ class Tap:
 
 
 def read_tap(data: str | None) -> Tap | None:
+    """What a tap asks for, or None when its data is not something this bot's buttons send
+    (a modified client can send anything: only a well-formed reply id gets through)."""
     if not data:
         return None
-    if data.startswith(SHOW) and len(data) > len(SHOW):
-        return Tap(data[len(SHOW) :])
-    if data.startswith(VOTE) and len(data) > len(VOTE) + 2 and data[len(VOTE)] in "+-":
-        return Tap(data[len(VOTE) + 2 :], 1 if data[len(VOTE)] == "+" else -1)
-    return None
+    tap = None
+    if data.startswith(SHOW):
+        tap = Tap(data[len(SHOW) :])
+    elif data.startswith(VOTE) and len(data) > len(VOTE) + 2 and data[len(VOTE)] in "+-":
+        tap = Tap(data[len(VOTE) + 2 :], 1 if data[len(VOTE)] == "+" else -1)
+    return tap if tap is not None and REPLY_ID.fullmatch(tap.reply_id) else None
 
 
 def keyboard(reply: Reply, feedback: bool) -> InlineKeyboardMarkup | None:

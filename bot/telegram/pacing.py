@@ -100,7 +100,9 @@ class PacedRateLimiter(AIORateLimiter):
                 raise  # Telegram refused the request itself: sending it again will not help
             except NetworkError as exc:
                 # Timeouts, dropped connections and 5xx answers: worth another try.
-                if attempt == self._network_attempts or endpoint == "getUpdates":
+                # getUpdates has its own retries; getMe runs at start, where a failure is
+                # reported at once in one sentence (the service manager starts the bot again).
+                if attempt == self._network_attempts or endpoint in ("getUpdates", "getMe"):
                     raise
                 log.warning(
                     "%s failed (%s), attempt %d of %d; retrying in %.1f s",

@@ -1,0 +1,146 @@
+"""Building the bot's parts from its settings, in the order that fails fastest.
+
+The one place that turns Settings into the engine, the store and the parser: the command line,
+the Telegram front end and the terminal chat all build them here. The cheap checks come first,
+so a wrong setting fails in about a second with one sentence saying what to do: var/ must be a
+folder the bot can write to, then the database must open; only then is the NLU model loaded
+(10 to 20 seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+
+from bot.content import ContentStore
+from bot.engine import Engine, Memory, NoMemory
+from bot.health import WatchedParser
+from bot.nlu import Parse, Parser, RasaParser, RemoteParser, model_is_stale
+from bot.private_files import private_folder
+from bot.settings import Settings
+from bot.storage.journal import ForgetJournal
+from bot.storage.store import KEY_FILE, Store, resolve_pseudonym_key, sqlite_file
+
+log = logging.getLogger("bot")
+
+JOURNAL_FILE = "forget-journal"
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message is one sentence saying why and what to do."""
+
+
+def prepare_var_dir(settings: Settings) -> None:
+    """var/ (VAR_DIR) exists and the bot can write in it, or StartupError saying what to do."""
+    folder = settings.var_dir
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        private_folder(folder)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise StartupError(
+            f"The bot cannot write to its folder {folder} ({exc.strerror or type(exc).__name__}):"
+            " make it writable by the user the bot runs as, or set VAR_DIR to a folder it may "
+            "write to."
+        ) from None
+
+
+def open_store(settings: Settings) -> Store:
+    """The database, after checking var/: the pseudonym key, the /forget journal, the schema."""
+    prepare_var_dir(settings)
+    try:
+        key = resolve_pseudonym_key(settings.pseudonym_key, settings.var_dir)
+    except OSError as exc:
+        raise StartupError(
+            f"The pseudonym key in {settings.var_dir} cannot be read or written "
+            f"({exc.strerror or type(exc).__name__}): fix its permissions, or set PSEUDONYM_KEY."
+        ) from None
+    warn_if_key_beside_database(settings)
+    journal = ForgetJournal(settings.var_dir / JOURNAL_FILE)
+    return Store.open(settings.database_url, key, settings.retention_days, journal=journal)
+
+
+def warn_if_key_beside_database(settings: Settings) -> None:
+    """In production (webhook mode), a key kept in the same folder as the SQLite database ends
+    up in the same backups, and with it every pseudonym can be reversed."""
+    if not settings.webhook_url or settings.pseudonym_key:
+        return
+    database = sqlite_file(settings.database_url)
+    if database is not None and database.resolve().parent == settings.var_dir.resolve():
+        log.warning(
+            "the pseudonym key (%s) is in the same folder as the database (%s), so a backup of "
+            "that folder makes the pseudonyms reversible: set PSEUDONYM_KEY, or keep %s out of "
+            "database backups",
+            settings.var_dir / KEY_FILE,
+            database,
+            KEY_FILE,
+        )
+
+
+def make_parser(settings: Settings) -> WatchedParser:
+    """The remote Rasa server when NLU_URL is set, otherwise the model in this process."""
+    if settings.nlu_url:
+        log.info("using the NLU server at %s", settings.nlu_url)
+        return WatchedParser(RemoteParser(settings.nlu_url, token=settings.nlu_token))
+    stale = model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir)
+    if stale and settings.model_path.exists():  # a missing one is one sentence, from load()
+        log.warning(
+            "the NLU model is older than config.yml or nlu/; "
+            "'make run' retrains it, or run: python -m bot train"
+        )
+    started = time.perf_counter()
+    parser = RasaParser.load(settings.model_path)
+    log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
+    return WatchedParser(parser)
+
+
+def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
+    """The safety net's classifier, always in this process (it is small). Without it the
+    rules decide alone, which is safe but gives more 999 replies to everyday messages.
+    `lazy`: load it only when a message needs it."""
+    path = settings.safety_model_path
+    if not path.exists():
+        log.warning(
+            "there is no safety classifier at %s, so the safety rules decide alone; "
+            "'make run' trains it, or run: python -m bot train",
+            path,
+        )
+        return None
+    if lazy:
+        return LazyParser(lambda: RasaParser.load(path))
+    return RasaParser.load(path)
+
+
+class LazyParser:
+    """Loads a parser the first time a message needs it: `ask` with nothing to ask, or with
+    only commands, never waits for a model."""
+
+    def __init__(self, load: Callable[[], Parser]) -> None:
+        self._load = load
+        self._parser: Parser | None = None
+
+    async def parse(self, text: str) -> Parse:
+        if self._parser is None:
+            self._parser = self._load()
+        return await self._parser.parse(text)
+
+    async def close(self) -> None:
+        if self._parser is not None:
+            await self._parser.close()
+
+
+def make_engine(
+    settings: Settings,
+    parser: Parser,
+    memory: Memory | None = None,
+    grader: Parser | None = None,
+) -> Engine:
+    return Engine(
+        content=ContentStore(settings.content_dir),
+        parser=parser,
+        memory=memory or NoMemory(),
+        grader=grader,
+    )
