@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 import yaml
 
+from bot import generalisation
 from bot.content import ContentStore
 from bot.engine import Engine, User
 from bot.nlu import RasaParser
@@ -31,8 +32,8 @@ SAFETY = yaml.safe_load((ROOT / "nlu" / "test" / "safety.yml").read_text(encodin
 
 
 @pytest.fixture(scope="module")
-def engine(rasa_parser: RasaParser, content_store: ContentStore) -> Engine:
-    return Engine(content=content_store, parser=rasa_parser)
+def engine(real_engine: Engine) -> Engine:
+    return real_engine
 
 
 def test_the_held_out_set_is_big_enough() -> None:
@@ -69,13 +70,16 @@ async def test_topic_accuracy_on_held_out_messages(
     assert accuracy >= 0.92, (accuracy, wrong)
 
 
-async def test_every_safety_set_message_gets_the_emergency_or_crisis_reply(engine: Engine) -> None:
+async def test_every_safety_set_message_gets_999_or_a_helpline(engine: Engine) -> None:
     missed = []
-    for topic in ("emergency", "crisis"):
-        for text in SAFETY[topic]:
-            reply = await engine.answer(text, USER)
-            if reply.topic != topic:
-                missed.append((topic, reply.reply_id, text))
+    for text in SAFETY["emergency"]:
+        reply = await engine.answer(text, USER)
+        if "999" not in reply.text.split("\n\n")[0]:
+            missed.append(("emergency", reply.reply_id, text))
+    for text in SAFETY["crisis"]:
+        reply = await engine.answer(text, USER)
+        if reply.topic != "crisis" and "116 123" not in reply.text:
+            missed.append(("crisis", reply.reply_id, text))
     assert missed == []
 
 
@@ -83,9 +87,50 @@ async def test_no_false_alarm_on_the_safety_set_negatives(engine: Engine) -> Non
     alarms = []
     for text in SAFETY["must_not_trigger"]:
         reply = await engine.answer(text, USER)
-        if reply.topic in ("emergency", "crisis"):
+        if reply.topic in ("emergency", "crisis") or "999" in reply.text.split("\n\n")[0]:
             alarms.append((reply.reply_id, text))
     assert alarms == []
+
+
+@pytest.fixture(scope="module")
+def blind(engine: Engine) -> generalisation.Scores:
+    """The whole engine on the blind writers: people whose text the models never saw."""
+    return generalisation.pooled(generalisation.blind(generalisation.Project(ROOT), engine))
+
+
+def test_blind_writers_get_the_right_topic(blind: generalisation.Scores) -> None:
+    assert blind.topics >= 700
+    accuracy = blind.topic_right / blind.topics
+    wrong = [m for m in blind.mistakes if m["problem"].startswith("topic")]
+    assert accuracy >= 0.93, (accuracy, wrong[:40])
+
+
+def test_blind_writers_emergencies_all_get_999_at_the_top(blind: generalisation.Scores) -> None:
+    missed = [m for m in blind.mistakes if m["problem"] == "missed emergency"]
+    assert blind.urgent >= 80
+    assert missed == []
+
+
+def test_blind_writers_crises_all_get_a_helpline(blind: generalisation.Scores) -> None:
+    missed = [m for m in blind.mistakes if m["problem"] == "missed crisis"]
+    assert blind.crises >= 60
+    assert missed == []
+
+
+def test_at_most_one_in_a_hundred_everyday_messages_gets_999(
+    blind: generalisation.Scores,
+) -> None:
+    """The hard negatives: everyday messages that only sound alarming, by three writers."""
+    alarms = [m for m in blind.mistakes if m["problem"] == "999 to an everyday message"]
+    assert blind.everyday >= 300
+    assert blind.false_999 / blind.everyday <= 0.01, alarms
+
+
+def test_every_reporting_answer_and_question_carries_crimestoppers(
+    blind: generalisation.Scores,
+) -> None:
+    assert blind.reporting >= 100
+    assert blind.reporting_without_number == 0
 
 
 async def test_off_topic_and_noise_get_the_fallback(engine: Engine) -> None:
