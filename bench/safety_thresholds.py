@@ -82,10 +82,11 @@ def main() -> None:
     base_safety, base_policy = SafetyPolicy(), ConfidencePolicy()
     print(line("as shipped", run(cases, nlu, grades, base_safety, base_policy)))
     grid = {
-        "now_clear": (0.2, 0.3, 0.5),
-        "everyday_veto": (0.4, 0.5, 0.7),
-        "ordinary_veto": (0.7, 0.85, 0.95),
-        "now_uncertain": (0.2, 0.3, 0.45),
+        "strong_clear": (0.05, 0.15),
+        "now_clear": (0.3, 0.5),
+        "weak_uncertain": (0.05, 0.1, 0.2),
+        "drop_at": (0.7, 0.85, 0.95),
+        "now_uncertain": (0.3, 0.5),
     }
     for values in itertools.product(*grid.values()):
         change = dict(zip(grid, values, strict=True))

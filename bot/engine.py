@@ -50,6 +50,9 @@ URGENT_INTENTS = (
     "crisis_suicidal",
     "crisis_friend",
 )
+# The NLU model's intents that get the emergency reply (999 first). The safety net has the last
+# word on them: when it says a message is about something over or everyday, they are not given.
+EMERGENCIES = ("emergency_help", "emergency_first_aid")
 # When the intents are unsure but the topic is clear, this reply gives an overview of the
 # topic with its buttons. Emergency and crisis have no overview: their own replies are short
 # and carry their numbers.
@@ -327,6 +330,8 @@ class Engine:
                 log.error("NLU unavailable, answering with the fallback: %s", exc)
                 reply = self._reply(content, "fallback", None, 0.0, "fallback")
             else:
+                if verdict.settled:
+                    parse = Parse(tuple(s for s in parse.ranking if s.name not in EMERGENCIES))
                 band = age_band(stated_age(text))
                 reply = await self._understood(content, parse, user, text, band)
         if verdict.emergency == "uncertain" and reply.topic != "emergency":

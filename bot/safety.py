@@ -8,9 +8,9 @@ It works in two stages.
    first, and time words ("back in march", "two years ago", "when i was in year 7") are noted.
 2. A second stage (`SafetyPolicy.decide`) grades how sure the bot is that this is happening
    now, from the rules, the time words and a small trained classifier over safety grades
-   (danger now, hurt now, suicidal, self-harm, someone else in crisis, past, hypothetical,
-   general question, everyday). Its training data (nlu/safety/) was written by many writers,
-   with hard negatives from each of them.
+   (danger now, hurt now, both hurt and in crisis, suicidal, self-harm, someone else in
+   crisis, past, hypothetical, everyday). Its training data (nlu/safety/data/) was written by
+   many writers, with hard negatives from each of them.
 
 The answer comes in grades: a clear emergency gets the 999 reply; an uncertain one gets the
 normal answer with a line about 999 at the top; an everyday use gets no 999 at all. Crisis
@@ -21,20 +21,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.text import plain
 
 # Words for knives and for being stabbed that young people in the UK use.
 KNIFE = (
-    r"(?:knife|knifes|knives|blade|blades|shank|shanks|bora|boras|borer|nank|nanks|ching|chings|"
-    r"machete|machetes|zombie knife|weapon|weapons|ting|kitchen knife|swords?|shiv)"
+    r"(?:knife|knifes|knives|nife|nifes|nives|knif|blade|blades|blayd|blaid|shank|shanks|bora|boras|"
+    r"borer|nank|nanks|ching|chings|chib|chibs|machete|machetes|zombie knife|weapon|weapons|ting|"
+    r"kitchen knife|swords?|shiv)"
     r"(?! crime| law| laws| bin| bins| amnesty| surrender| order| crime prevention)"
 )
-STABBED = (
-    r"(?:stab+ed|stabd|stabbd|shanked|shankd|cheffed|chefed|chefd|juked|jooked|poked|wetted|"
-    r"wet up|splashed|ripped|slashed|cut up|knifed|chinged|nanked|bored|slit)"
+STABBED = r"(?:stab+ed|stabd|stabbd|stab|shanked|shankd|slashed|knifed|chinged|nanked|chibbed)"
+# Slang for stabbing that is also everyday English ("im bored", "got juked in fifa"): rules with
+# these are weak, and the safety classifier decides.
+STABBED_SLANG = (
+    r"(?:cheffed|chefed|chefd|juked|jooked|poked|wetted|wet up|splashed|ripped|cut up|bored|slit|"
+    r"merked|murked|boxed up|opened up|sliced)"
 )
 # Someone other than the person writing: "he", "some guy", "my mum's boyfriend", "the opps".
 OTHER = (
@@ -48,8 +52,8 @@ NOW = (
     r"downstairs|coming|on the way|behind me|near me|round the corner|still here|here)"
 )
 STRONG_NOW = (
-    r"(?:right now|rn|still bleeding|bleeding|wont stop|not breathing|help me now|asap|ambulance|"
-    r"outside my|at my door|coming for me|chasing me|hes here|theyre here|still here|"
+    r"(?:right now|rn|still bleeding|(?:im|i am|hes|he is|shes|she is|theyre|they are|is|are) bleeding|wont stop|not breathing|help me now|asap|"
+    r"(?:call|ring|get|need|send|want) (?:an |a |)ambulance|at my door|coming for me|chasing me|hes here|theyre here|still here|"
     r"(?:wont|will not|cant|not|isnt|aint) (?:wake up|waking up|moving|move|breathe|breathing|stopping)|"
     r"breathing (?:weird|funny|strange|badly)|(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)|"
     r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying)"
@@ -62,10 +66,9 @@ UNRESPONSIVE = (
 )
 
 EMERGENCY_INJURY = [
-    # bleeding now, in any phrasing
-    r"\b(?:bleeding|bleding|bleedin|bleed out|bleeding out|bleed loads|bleed bad|bleeds)\b",
-    r"\bblood\b.*\b(?:everywhere|pouring|gushing|coming out|wont stop|will not stop|loads|so much)\b",
-    r"\b(?:so much|loads of|lots of|a lot of|covered in|pool of|losing) blood\b",
+    r"\b(?:still|wont stop|not stop|cant stop|keeps?|wont stop) (?:bleeding|bleding|bleedin)\b|"
+    r"\b(?:bleeding|bleding|bleedin) (?:loads|so much|everywhere|bad|badly|heavily|out|a lot)\b|"
+    r"\b(?:bleed out|bleeding out|bleed loads|bleed bad)\b",
     r"\b(?:its|it is|blood is|blood s) (?:pouring|gushing|spurting) out\b",
     r"\b(?:stab|knife) wound\b",
     # someone has just been stabbed: "just got shanked", "hes been cheffed", "im stabbed"
@@ -73,6 +76,7 @@ EMERGENCY_INJURY = [
     rf"hes been|shes been|theyve been|boys been|mates been|s been) "
     rf"(?:(?!getting |gonna |going |about |gna )\w+ )?{STABBED}\b",
     rf"\b{OTHER} (?:just |has |have |)?{STABBED} (?:me|him|her|them|my \w+|someone|somebody|a \w+)\b",
+    rf"\bwith (?:a |an |the |his |her |their )?{KNIFE} (?:to|at|in|against) (?:him|her|them|me|us|my \w+)\b",
     # someone is not responding after violence
     rf"\b{OTHER}\b(?: \w+){{0,4}} {UNRESPONSIVE}\b",
     rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
@@ -121,7 +125,6 @@ EMERGENCY_DANGER = [
     # "help im in danger", "help theres a man outside": a message that starts with a cry for help
     r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|my|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
     r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
-    r"\b(?:hiding|locked in|locked myself in)\b.*\b(?:from|knife|blade|outside|coming)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
     r"\b(?:stabbing|knife fight|fight with knives)\b.*\b(?:happening|going on|going down|right now|rn)\b",
 ]
@@ -188,6 +191,30 @@ CRISIS_SELF_HARM = [
     r"\bhurt myself on purpose\b|\bon purpose\b.*\b(?:hurt|cut|burn)\b",
 ]
 
+# Weak rules: words that are often everyday ("bleeding" from a paper cut, "hiding" from a
+# sister, "got juked" in a game). They still send the message to the second stage, which lets
+# it through only when the classifier agrees something may be happening now.
+EMERGENCY_INJURY_WEAK = [
+    r"\b(?:bleeding|bleding|bleedin|bleeds)\b",
+    r"\bblood\b.*\b(?:everywhere|pouring|gushing|coming out|wont stop|will not stop|loads|so much)\b",
+    r"\b(?:so much|loads of|lots of|a lot of|covered in|pool of|losing) blood\b",
+    rf"\b(?:just|been|got|gotten|is|was just|has been|have been|im|i am|ive been|"
+    rf"hes been|shes been|theyve been|boys been|mates been|s been) "
+    rf"(?:(?!getting |gonna |going |about |gna )\w+ )?{STABBED_SLANG}\b",
+    rf"\b{OTHER} (?:just |has |have |)?{STABBED_SLANG} (?:me|him|her|them|my \w+|someone|somebody|a \w+)\b",
+    r"\b(?:cut|wound|gash) (?:is |s |)(?:deep|really deep|massive|wont close|open)\b",
+]
+EMERGENCY_DANGER_WEAK = [
+    r"\b(?:hiding|locked in|locked myself in|hid)\b.*\b(?:from|knife|blade|outside|coming|them|him)\b",
+    rf"\b{KNIFE} out\b|\b(?:pulled|pulling|whipped|took|got|brought) (?:out )?(?:a |an |the |his |her |their )?{KNIFE}(?: out)?\b",
+    rf"\b(?:waiting|outside|at the (?:door|gate|gates|window))\b.*\b{KNIFE}\b|\b{KNIFE}\b.*\b(?:waiting|outside)\b",
+    r"\b(?:someone|somebody|some1|sum1|a man|a guy|a boy|people|men|they)(?: is| s| are| re| just| has| have|)"
+    r" (?:in (?:my|our|the) (?:house|flat|garden|back garden|hoose|room)|broke in|broken in|breaking in|"
+    r"climbed over|climbing over|climbing in|trying to get in|banging on)\b",
+    r"\b(?:following|followed|chasing|chased) (?:me|us)\b",
+    r"\b(?:a |the )?(?:car|van|moped|bike)s? (?:keeps?|that|thats|is|has been) \w*\s?(?:following|driving past|circling|waiting)\b",
+]
+
 # Everyday idioms that use dramatic words. Matches are removed before the rules run, so
 # "this song is killing me" is not read as danger.
 IDIOMS = [
@@ -222,6 +249,10 @@ IDIOMS = [
 ]
 
 
+_WEAK = {
+    "emergency_first_aid": [re.compile(p) for p in EMERGENCY_INJURY_WEAK],
+    "emergency_help": [re.compile(p) for p in EMERGENCY_DANGER_WEAK],
+}
 _COMPILED = {
     "emergency_first_aid": [re.compile(p) for p in EMERGENCY_INJURY],
     "emergency_help": [re.compile(p) for p in EMERGENCY_DANGER],
@@ -255,7 +286,9 @@ _PAST = re.compile(
     r"used to|anniversary|funeral|passed away|passed(?! out)|rip|r i p|in the past|"
     r"still think|cant stop thinking|keep thinking|trauma|traumatised|flashbacks?|nightmares?|"
     r"(?:is|s|are|re|was) (?:home|back home|out of hospital|(?:doing )?(?:ok|okay|fine|alright|better)) now|"
-    r"fine now|ok now|okay now|recovered|recovering|healed|scars?"
+    r"fine now|ok now|okay now|recovered|recovering|healed|scars?|this morning|this afternoon|"
+    r"got away|got home|(?:im|i am|were|we are|hes|shes|theyre) (?:home|safe|ok|okay|fine|alright|"
+    r"at (?:my|his|her|our) \w+) now|(?:its|it is|all|everything|everythings) (?:over|calm|quiet) now"
     r")\b"
 )
 # Questions about the law or about what to do in general, not events happening now.
@@ -287,6 +320,7 @@ class Signals:
     """What the rules saw in a message.
 
     emergency / crisis: the reply a rule asks for (None when no rule fired), with the rule.
+    weak: the emergency rule is one of the weak ones (words that are often everyday).
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
@@ -294,6 +328,7 @@ class Signals:
 
     emergency: str | None = None
     emergency_rule: str | None = None
+    weak: bool = False
     crisis: str | None = None
     crisis_rule: str | None = None
     past: bool = False
@@ -354,10 +389,15 @@ class SafetyNet:
 
 def _scan_window(norm: str) -> Signals:
     emergency = emergency_rule = crisis = crisis_rule = None
-    for reply_id in EMERGENCY_RULES:
-        for index, rule in enumerate(_COMPILED[reply_id]):
-            if rule.search(norm):
-                emergency, emergency_rule = reply_id, f"{reply_id}[{index}]"
+    weak = False
+    for rules, strength in ((_COMPILED, ""), (_WEAK, "~weak")):
+        for reply_id in EMERGENCY_RULES:
+            for index, rule in enumerate(rules[reply_id]):
+                if rule.search(norm):
+                    emergency, emergency_rule = reply_id, f"{reply_id}{strength}[{index}]"
+                    weak = bool(strength)
+                    break
+            if emergency:
                 break
         if emergency:
             break
@@ -371,6 +411,7 @@ def _scan_window(norm: str) -> Signals:
     return Signals(
         emergency=emergency,
         emergency_rule=emergency_rule,
+        weak=weak,
         crisis=crisis,
         crisis_rule=crisis_rule,
         past=bool(_PAST.search(norm)),
@@ -380,37 +421,23 @@ def _scan_window(norm: str) -> Signals:
 
 
 def _merge(seen: Signals, window: Signals) -> Signals:
-    """Keep the most urgent reading: an emergency happening now beats one that is over."""
+    """Keep the most urgent reading: an emergency happening now beats one that is over, and a
+    strong rule beats a weak one."""
     if window.emergency and (
-        seen.emergency is None or (window.emergency_now and not seen.emergency_now)
+        seen.emergency is None
+        or (window.emergency_now and not seen.emergency_now)
+        or (window.emergency_now == seen.emergency_now and seen.weak and not window.weak)
     ):
-        seen = Signals(
-            emergency=window.emergency,
-            emergency_rule=window.emergency_rule,
-            crisis=seen.crisis,
-            crisis_rule=seen.crisis_rule,
-            past=window.past,
-            hypothetical=window.hypothetical,
-            still=window.still,
-        )
+        seen = replace(window, crisis=seen.crisis, crisis_rule=seen.crisis_rule)
     elif seen.emergency is None:
-        seen = Signals(
-            crisis=seen.crisis,
-            crisis_rule=seen.crisis_rule,
+        seen = replace(
+            seen,
             past=seen.past or window.past,
             hypothetical=seen.hypothetical or window.hypothetical,
             still=seen.still or window.still,
         )
     if window.crisis and not seen.crisis:
-        seen = Signals(
-            emergency=seen.emergency,
-            emergency_rule=seen.emergency_rule,
-            crisis=window.crisis,
-            crisis_rule=window.crisis_rule,
-            past=seen.past,
-            hypothetical=seen.hypothetical,
-            still=seen.still,
-        )
+        seen = replace(seen, crisis=window.crisis, crisis_rule=window.crisis_rule)
     return seen
 
 
@@ -465,12 +492,15 @@ class Verdict:
     emergency: "clear" gets the emergency reply (`emergency_reply`); "uncertain" gets the normal
     answer with a line about 999 at the top; None, no 999 at all.
     crisis: the crisis reply to give (or to add a helpline from), or None.
+    settled: the message is about something over, or an everyday thing, so even if the NLU
+    model picks an emergency intent, no emergency reply is given.
     """
 
     emergency: Urgency | None = None
     emergency_reply: str = "emergency_help"
     crisis: str | None = None
     why: str = ""
+    settled: bool = False
 
 
 @dataclass(frozen=True)
@@ -483,25 +513,32 @@ class SafetyPolicy:
     few 999 replies to everyday messages as that allows.
 
     "now" is the classifier's share for danger or injury happening now; "everyday" its share
-    for an ordinary message; "ordinary" everyday plus general questions.
+    for an ordinary message.
 
-    A rule's emergency (no time words say it is over) is
+    A strong rule's emergency (no time words say it is over) is
       clear      when the message says it is still happening ("wont stop", "right now") or
-                 now >= now_clear, unless everyday >= everyday_veto;
-      uncertain  otherwise, unless ordinary >= ordinary_veto (an everyday use of the words).
+                 now >= strong_clear, unless everyday >= everyday_veto;
+      uncertain  otherwise, unless everyday >= drop_at (an everyday use of the words).
+    A weak rule's emergency ("bleeding", "got juked", "hiding") is clear when now >= now_clear
+    and everyday < everyday_veto, uncertain when now >= weak_uncertain and everyday <
+    drop_at, and otherwise dropped.
     Without a rule, now >= now_alone is clear and now >= now_uncertain uncertain; a rule
     whose event is over (time words) is uncertain when now >= now_uncertain.
     A crisis rule or crisis share >= crisis_alone gets a helpline, unless everyday >=
-    crisis_veto.
+    crisis_veto. With no emergency, everyday plus past >= settled_at (or a rule that was
+    overruled) keeps the NLU model's emergency intents from being answered.
     """
 
+    strong_clear: float = 0.15
     now_clear: float = 0.3
+    weak_uncertain: float = 0.1
     everyday_veto: float = 0.5
-    ordinary_veto: float = 0.85
+    drop_at: float = 0.85
     now_alone: float = 0.8
     now_uncertain: float = 0.3
     crisis_alone: float = 0.5
     crisis_veto: float = 0.9
+    settled_at: float = 0.5
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
         """Combine the rules with the classifier's grades (None when it is unavailable)."""
@@ -510,27 +547,38 @@ class SafetyPolicy:
         now = sum(grades.get(g, 0.0) for g in NOW_GRADES)
         crisis_share = sum(grades.get(g, 0.0) for g in CRISIS_GRADES)
         everyday = grades.get(EVERYDAY, 0.0)
-        ordinary = everyday + grades.get(GENERAL, 0.0)
 
         crisis = self._crisis(signals, grades, crisis_share, everyday)
         emergency: Urgency | None = None
         why = ""
-        if signals.emergency_now:
-            if (signals.still or now >= self.now_clear) and everyday < self.everyday_veto:
+        if signals.emergency_now and not signals.weak:
+            if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
-            elif ordinary < self.ordinary_veto:
+            elif everyday < self.drop_at:
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"
+        elif signals.emergency_now:
+            if now >= self.now_clear and everyday < self.everyday_veto:
+                emergency, why = "clear", "a weak rule fired and the classifier agrees"
+            elif now >= self.weak_uncertain and everyday < self.drop_at:
+                emergency, why = "uncertain", "a weak rule fired and the classifier is unsure"
+            else:
+                why = "a weak rule fired on an everyday use of the words"
         if emergency != "clear" and now >= self.now_alone:
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_uncertain:
             emergency, why = "uncertain", "the classifier thinks it may be happening now"
+        settled = emergency is None and (
+            signals.emergency is not None  # a rule fired and was overruled
+            or everyday + grades.get(PAST, 0.0) >= self.settled_at
+        )
         return Verdict(
             emergency=emergency,
             emergency_reply=self._emergency_reply(signals, grades),
             crisis=crisis,
             why=why,
+            settled=settled,
         )
 
     def _crisis(
