@@ -138,9 +138,17 @@ def make_engine(
     memory: Memory | None = None,
     grader: Parser | None = None,
 ) -> Engine:
+    """The engine; when staff keep not-understood questions (COLLECT_NOT_UNDERSTOOD=yes), with
+    the redaction they pass through before they are stored."""
+    redact = None
+    if settings.collect_not_understood:
+        from bot.redact import make_redactor
+
+        redact = make_redactor(settings.content_dir, settings.nlu_dir / "data")
     return Engine(
         content=ContentStore(settings.content_dir),
         parser=parser,
         memory=memory or NoMemory(),
         grader=grader,
+        redact=redact,
     )
