@@ -37,6 +37,9 @@ class Collector:
     def error(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message))
 
+    def unreadable(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message, unreadable=True))
+
     def warn(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(path, line, message, "warning"))
 
@@ -50,6 +53,30 @@ def closest(word: str, options: Iterable[str]) -> str | None:
 
     found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
     return found[0] if found else None
+
+
+def placeholder_for(number: str, contacts: dict[str, Contact]) -> str:
+    """The placeholder that gives `number`, or an example when no contact has it."""
+    digits = re.sub(r"\D", "", number)
+    for contact in contacts.values():
+        for name in ("phone", "text", "textphone"):
+            value = contact.field_value(name)
+            if value is not None and re.sub(r"\D", "", value) == digits:
+                return f"{{{contact.key}.{name}}}"
+    return "its placeholder (like {crimestoppers.phone}; add the number to contacts.yml first)"
+
+
+# The bot is not the police and never takes a report: a reply must never promise to pass
+# something on, to report it, or to keep a report.
+BROKEN_PROMISES = re.compile(
+    r"(?i)\b(?:"
+    r"(?:i|we)(?:'ll| will| can| could| am going to|'m going to)\s+"
+    r"(?:pass|send|forward|give|report|tell|hand|share)\b[^.!?\n]{0,40}"
+    r"\b(?:police|crimestoppers|authorities|school|someone|them|on|it)\b|"
+    r"(?:tell|send|give|report)\s+(?:it\s+)?(?:to\s+)?(?:me|us)\s+here\b|"
+    r"(?:i|we)(?:'ll| will| can)\s+(?:take|log|record|file)\s+(?:your|a|the)\s+report"
+    r")"
+)
 
 
 class ContentChecks:
@@ -131,11 +158,12 @@ class ContentChecks:
             )
             break
         for match in RAW_PHONE.finditer(stripped):
+            number = match.group(0).strip()
             self.out.error(
                 path,
                 entry.text_line(key, text.find(match.group(0))),
-                f"the number {match.group(0).strip()!r} is typed into the text; write its "
-                "placeholder instead (like {crimestoppers.phone}) so it is kept in one place, "
+                f"the number {number!r} is typed into the text; write "
+                f"{placeholder_for(number, contacts)} instead, so that it is kept in one place, "
                 "contacts.yml",
             )
         for match in RAW_URL.finditer(stripped):
@@ -158,6 +186,15 @@ class ContentChecks:
         buttons: list[str],
     ) -> None:
         where = entry.line_of("text")
+        for promise in BROKEN_PROMISES.finditer(text):
+            self.out.error(
+                path,
+                entry.text_line("text", text.find(promise.group(0))),
+                f"'{reply_id}' says {promise.group(0)!r}, but the bot cannot take a report or "
+                "pass anything on to anyone: say who the young person can tell instead, like "
+                "Crimestoppers on {crimestoppers.phone}",
+            )
+            break
         if topic == "reporting" and "crimestoppers" not in used:
             self.out.error(
                 path,

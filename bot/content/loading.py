@@ -57,6 +57,11 @@ class ContentLoader(ContentChecks):
         areas, services = self._services(self.dir / "services.yml", contacts)
         self._system_replies(replies)
         self._buttons(replies)
+        unreadable = [p for p in self.out.problems if p.unreadable]
+        if unreadable:
+            # Everything else follows from the files that could not be read ("no contact
+            # 'childline'" because contacts.yml did not load): only their errors help.
+            return None, unreadable
         if self.out.has_errors:
             return None, self.out.problems
         content = Content(replies, contacts, commands, areas, services)
@@ -86,10 +91,23 @@ class ContentLoader(ContentChecks):
                     f"'{unknown}' is not a contact field; use one of {', '.join(CONTACT_FIELDS)}",
                 )
             values: dict[str, str] = {}
+            unquoted: set[str] = set()
             for name in CONTACT_FIELDS:
                 if name in entry:
                     value = entry[name]
-                    if not isinstance(value, str | int) or isinstance(value, bool):
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        where = entry.line_of(name)
+                        typed = _source_value(path, where)
+                        self.out.error(
+                            path,
+                            where,
+                            f'{name}: {typed} must be written in quotes, like {name}: "{typed}" '
+                            f"(without them YAML reads it as the number {value})",
+                        )
+                        values[name] = typed  # what was meant, so nothing else complains
+                        unquoted.add(name)
+                        continue
+                    if not isinstance(value, str):
                         self.out.error(
                             path, entry.line_of(name), f"'{name}' must be text in quotes"
                         )
@@ -98,7 +116,8 @@ class ContentLoader(ContentChecks):
             if "name" not in values:
                 self.out.error(path, entry.line, f"contact '{key}' needs a name: line")
                 continue
-            self._check_contact(path, entry, key, values)
+            checked = {name: value for name, value in values.items() if name not in unquoted}
+            self._check_contact(path, entry, key, checked)
             contacts[key] = Contact(key=key, **values)
         return contacts
 
@@ -114,7 +133,7 @@ class ContentLoader(ContentChecks):
         for path in files:
             data, problem = read_yaml(path)
             if problem:
-                self.out.error(path, problem.line, problem.message)
+                self.out.unreadable(path, problem.line, problem.message)
                 continue
             if data is None:
                 continue
@@ -332,6 +351,15 @@ class ContentLoader(ContentChecks):
         self, path: Path, contacts: dict[str, Contact]
     ) -> tuple[dict[str, Area], tuple[Service, ...]]:
         data = self._read_mapping(path)
+        for unknown in sorted(set(map(str, data)) - {"areas", "services"}):
+            close = closest(unknown, ["areas", "services"])
+            self.out.error(
+                path,
+                data.line_of(unknown),
+                f"'{unknown}:' is not a part of services.yml"
+                + (f" (did you mean '{close}:'?)" if close else "")
+                + "; it has areas: and services:",
+            )
         areas: dict[str, Area] = {}
         raw_areas = data.get("areas", YamlMap())
         if not isinstance(raw_areas, YamlMap):
@@ -398,7 +426,8 @@ class ContentLoader(ContentChecks):
                 self.out.error(path, entry.line_of("areas"), "list the areas it serves")
                 continue
             for key in where:
-                if key != "everywhere" and key not in areas:
+                # (With areas: misspelt, that mistake is the one reported.)
+                if key != "everywhere" and key not in areas and "areas" in data:
                     self.out.error(
                         path,
                         entry.line_of("areas"),
@@ -419,7 +448,7 @@ class ContentLoader(ContentChecks):
     def _read_mapping(self, path: Path) -> YamlMap:
         data, problem = read_yaml(path)
         if problem:
-            self.out.error(path, problem.line, problem.message)
+            self.out.unreadable(path, problem.line, problem.message)
             return YamlMap()
         if data is None:
             return YamlMap()
@@ -429,6 +458,15 @@ class ContentLoader(ContentChecks):
         for key, key_line in data.duplicate_keys:
             self.out.error(path, key_line, f"'{key}' appears twice in this file; keep only one")
         return data
+
+
+def _source_value(path: Path, line: int) -> str:
+    """What is written after the colon on `line` of `path`, as the person typed it."""
+    try:
+        written = path.read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError):
+        return "this value"
+    return written.partition(":")[2].split("#")[0].strip()
 
 
 def load_content(

@@ -85,6 +85,9 @@ class Problem:
     line: int
     message: str
     level: Level = "error"
+    # The file could not be read at all: its other problems, and those of files that refer
+    # to it, would only be noise until it is fixed.
+    unreadable: bool = False
 
     def format(self, root: Path | None = None) -> str:
         shown = self.path

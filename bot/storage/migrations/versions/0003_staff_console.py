@@ -58,9 +58,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_audit_log_at", "audit_log", ["at"])
     with op.batch_alter_table("not_understood") as batch:
-        batch.add_column(
-            sa.Column("status", sa.String(16), nullable=False, server_default="new")
-        )
+        batch.add_column(sa.Column("status", sa.String(16), nullable=False, server_default="new"))
         batch.add_column(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
 
 
