@@ -218,8 +218,6 @@ def cmd_staff(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_retrain(settings: Settings, args: argparse.Namespace) -> int:
     from bot.retraining import run_job
 
-    if args.root:
-        settings = Settings.from_env(root=Path(args.root).resolve())
     verdict = run_job(settings, args.version, args.by)
     print("Activated." if verdict.passed else "Refused: " + "; ".join(verdict.reasons))
     return 0
@@ -284,7 +282,6 @@ def build_arguments() -> argparse.ArgumentParser:
             command.add_argument("--role", choices=["admin", "editor", "reviewer"])
         if name == "retrain":
             command.add_argument("--version", required=True, help="the version's folder name")
-            command.add_argument("--root", help="the project folder (default: this one)")
             command.add_argument("--by", default="console", help="who asked for it")
     return parser
 

@@ -68,7 +68,11 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
         """Read every setting from `env` (the process environment by default)."""
-        root = root or PROJECT_ROOT
+        if root is None:
+            # PROJECT_DIR: another project folder (config.yml, nlu/, content/, models/); the
+            # console's training jobs and the tests use it.
+            chosen = (env if env is not None else os.environ).get("PROJECT_DIR", "").strip()
+            root = Path(chosen).resolve() if chosen else PROJECT_ROOT
         if env is None:
             env = {**read_dotenv(root / ".env"), **os.environ}
         var_dir = Path(env.get("VAR_DIR") or root / "var")
