@@ -60,6 +60,11 @@ class StaffMember:
     def can(self, what: str) -> bool:
         return self.role in CAN[what]
 
+    @property
+    def described(self) -> str:
+        """ "an editor account", "a reviewer account"."""
+        return f"{'an' if self.role[0] in 'aeiou' else 'a'} {self.role} account"
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)

@@ -163,8 +163,8 @@ def requires(what: str) -> Callable[[Handler], Handler]:
                     "refused.html",
                     status=403,
                     title="Not for your role",
-                    message=f"Your account is a {member.role} account, which cannot use this "
-                    f"page. Ask an admin if you need to.",
+                    message=f"Your account is {member.described}, which cannot use this page. "
+                    "Ask an admin if you need to.",
                 )
             return await handler(request)
 

@@ -96,19 +96,16 @@ def sort_problems(
 
 
 def _entry_end(text: str, start: int) -> int:
-    """The last line of the YAML entry starting at `start` (before the next at its indent)."""
+    """The last line of the YAML entry starting at `start`: the lines after it that are
+    indented at least as far as its first key (blank lines and comments included)."""
     lines = text.split("\n")
     first = lines[start - 1]
-    indent = len(first) - len(first.lstrip(" "))
+    stripped = first.lstrip(" ")
+    column = len(first) - len(stripped) + (2 if stripped.startswith("- ") else 0)
     for number in range(start, len(lines)):
         line = lines[number]
         if line.strip() and not line.lstrip().startswith("#"):
-            this = len(line) - len(line.lstrip(" "))
-            if (
-                this < indent
-                or (this == indent and line.lstrip().startswith("- "))
-                or (this == indent and not first.lstrip().startswith("- "))
-            ):
+            if len(line) - len(line.lstrip(" ")) < column:
                 return number
     return len(lines)
 
@@ -634,9 +631,7 @@ async def undo(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     error = None
     if not may_undo(member.can, entry.target):
-        error = (
-            f"Your account is a {member.role} account, which cannot undo changes to {entry.target}."
-        )
+        error = f"Your account is {member.described}, which cannot undo changes to {entry.target}."
     else:
         try:
             await asyncio.to_thread(app.history.undo, entry, member.email)

@@ -154,7 +154,7 @@ async def review(request: web.Request) -> web.StreamResponse:
     else:
         error = "Choose what to do with the question."
     if error is None:
-        raise web.HTTPSeeOther(f"/questions?done={action}")
+        raise web.HTTPSeeOther(f"/questions?done={'added' if action == 'add' else action}")
     found = await asyncio.to_thread(_questions, request, "new")
     choices = await asyncio.to_thread(_intent_choices, request)
     return await render(
