@@ -104,9 +104,9 @@ def _entry_end(text: str, start: int) -> int:
     column = len(first) - len(stripped) + (2 if stripped.startswith("- ") else 0)
     for number in range(start, len(lines)):
         line = lines[number]
-        if line.strip() and not line.lstrip().startswith("#"):
-            if len(line) - len(line.lstrip(" ")) < column:
-                return number
+        indent = len(line) - len(line.lstrip(" "))
+        if line.strip() and not line.lstrip().startswith("#") and indent < column:
+            return number
     return len(lines)
 
 
