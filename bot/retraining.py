@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -199,10 +200,11 @@ async def _measured(engine: Engine, root: Path) -> dict[str, Any]:
         await _close(engine)
 
 
+_JOBS: set[subprocess.Popen[bytes]] = set()
+
+
 def start(settings: Settings, by: str) -> str:
     """Start a job in the background (its own process); the new version's id."""
-    import subprocess
-
     from bot.models import new_id
 
     shelf = ModelShelf(settings)
@@ -221,7 +223,7 @@ def start(settings: Settings, by: str) -> str:
         "PROJECT_DIR": str(settings.root),
     }
     with (folder / "training.log").open("wb") as log:
-        subprocess.Popen(
+        process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -239,6 +241,11 @@ def start(settings: Settings, by: str) -> str:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    # Kept until it ends, so that it is reaped (and never left as a zombie).
+    _JOBS.add(process)
+    for job in list(_JOBS):
+        if job.poll() is not None:
+            _JOBS.discard(job)
     return version_id
 
 

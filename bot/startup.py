@@ -128,7 +128,10 @@ def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
     `lazy`: load it only when a message needs it."""
     path = settings.safety_model_path
     if not path.exists():
-        log.warning(
+        # `ask` (lazy) is a one-off tool whose output is read by scripts: there it is a note,
+        # for the bot itself a warning.
+        log.log(
+            logging.INFO if lazy else logging.WARNING,
             "there is no safety classifier at %s, so the safety rules decide alone; "
             "'make run' trains it, or run: python -m bot train",
             path,

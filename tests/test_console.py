@@ -275,3 +275,69 @@ def test_staff_accounts_from_the_command_line(tmp_path: Path) -> None:
     assert staff("reset", "sam@example.org", stdin="another long password\n").returncode == 0
     assert staff("remove", "sam@example.org").returncode == 0
     assert staff("list").stdout.strip() == ""
+
+
+async def test_the_dashboard_counts_half_understood_questions_apart(
+    console: RunningConsole,
+) -> None:
+    store = Store.open(console.settings.database_url, b"console-tests")
+    now = datetime.now(timezone.utc)
+    for number, kind in enumerate(["answer", "answer", "clarify", "fallback"]):
+        store.record(
+            Event(
+                user=User("telegram", str(number)),
+                at=now,
+                topic="reporting" if kind != "fallback" else "fallback",
+                intent=None,
+                confidence=0.5,
+                fell_back=kind in ("clarify", "fallback"),
+                reply_id="report_anonymous",
+                kind=kind,
+            )
+        )
+    assert store.flush()
+    store.close()
+    async with client() as session:
+        await log_in(session, console, "editor@example.org")
+        page = (await call(session, "GET", f"{console.url}/?since=7d")).text
+    assert "<strong>4</strong> messages and taps" in page
+    assert "<strong>25%</strong> of typed messages not understood" in page
+    assert "<strong>25%</strong> half understood" in page
+    assert page.count("<svg") == 4  # per day, topics, not understood, half understood
+
+
+def test_python_m_bot_console_serves_the_login_page(tmp_path: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "VAR_DIR": str(tmp_path / "var"),
+        "CONSOLE_PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"], cwd=ROOT, env=env, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode()
+                    assert response.url.endswith("/login")
+                    break
+            except OSError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "the console did not start"
+                time.sleep(0.3)
+        assert 'name="email"' in page and 'name="password"' in page and "csrf" in page
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        if process.stderr:
+            process.stderr.close()

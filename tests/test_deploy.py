@@ -113,9 +113,10 @@ def test_what_staff_change_in_the_console_is_shared_with_the_bot_without_a_rebui
     console = compose["services"]["console"]
     assert console["command"] == ["python", "-m", "bot", "console"]
     assert console["environment"]["CONSOLE_HOST"] == "0.0.0.0"
-    assert console["environment"]["DATABASE_URL"] == compose["services"]["bot"]["environment"][
-        "DATABASE_URL"
-    ]
+    assert (
+        console["environment"]["DATABASE_URL"]
+        == compose["services"]["bot"]["environment"]["DATABASE_URL"]
+    )
     dockerfile = (ROOT / "Dockerfile").read_text().split("AS runtime", 1)[1]
     assert "COPY nlu ./nlu" in dockerfile
     assert "chown -R 10001:10001 /app/content /app/nlu/data /app/models" in dockerfile

@@ -147,6 +147,17 @@ async def render(
     return response
 
 
+def client_address(request: web.Request) -> str:
+    """Who is logging in, for slowing failed logins per address. Behind the proxy every request
+    comes from this machine, so there the address the proxy saw (the last one it added to
+    X-Forwarded-For) is used; a stranger's own X-Forwarded-For is never believed."""
+    remote = request.remote or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if forwarded and remote in ("127.0.0.1", "::1"):
+        return forwarded.split(",")[-1].strip()[:64] or remote
+    return remote
+
+
 def _secure(settings: Settings) -> bool:
     return bool(settings.console_url and settings.console_url.startswith("https://"))
 
@@ -249,7 +260,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     email = str(form.get("email", ""))[:254]
     password = str(form.get("password", ""))
     accounts = console(request).accounts
-    address = request.remote or "unknown"
+    address = client_address(request)
     if await asyncio.to_thread(accounts.blocked, email, address):
         error = (
             "There have been too many failed logins for this account. Wait 15 minutes and "
