@@ -339,6 +339,7 @@ def test_every_page_has_labelled_fields_and_a_screenshot(
         "service-new": "/services/new",
         "questions-empty": "/questions",
         "model": "/model",
+        "accounts": "/staff",
     }
     for name, page in pages.items():
         browser.get(f"{console.url}{page}")
@@ -486,3 +487,25 @@ def test_a_worse_model_is_refused_and_the_page_says_why(
     assert "topic accuracy on held-out messages fell from" in page
     assert (trained / "models" / "nlu.tar.gz").read_bytes() == before
     assert (pointer.read_text() if pointer.exists() else None) == active_before
+
+
+def test_an_admin_adds_and_removes_a_colleague(console: RunningConsole, browser: Any) -> None:
+    log_in(browser, console, "admin@example.org")
+    press(browser, browser.find_element(By.LINK_TEXT, "Accounts"))
+    browser.find_element(By.ID, "new-email").send_keys("new.worker@example.org")
+    browser.find_element(By.CSS_SELECTOR, "#new-role option[value=reviewer]").click()
+    browser.find_element(By.ID, "new-password").send_keys("short")
+    # (The browser itself refuses a password under 12 characters; the console too.)
+    assert browser.find_element(By.ID, "new-password").get_attribute("minlength") == "12"
+    browser.find_element(By.ID, "new-password").send_keys(" but now long enough")
+    press(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/staff/add'] button"))
+    assert "Account added." in browser.page_source
+    assert ("new.worker@example.org", "reviewer") in [
+        (m.email, m.role) for m in console.accounts.list()
+    ]
+    screenshot(browser, "accounts")
+    press(
+        browser, browser.find_element(By.XPATH, "//button[text()='Remove new.worker@example.org']")
+    )
+    assert "Account removed" in browser.page_source
+    assert "new.worker@example.org" not in [m.email for m in console.accounts.list()]

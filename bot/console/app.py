@@ -327,7 +327,7 @@ def build(
     start_training: Callable[[Settings, str], str] | None = None,
 ) -> web.Application:
     """The console's web application (tests run it on a port of their own)."""
-    from bot.console import content_pages, dashboard, model_pages, question_pages
+    from bot.console import content_pages, dashboard, model_pages, question_pages, staff_pages
     from bot.retraining import start
 
     sessions = DatabaseSessions(
@@ -358,6 +358,7 @@ def build(
     content_pages.add_routes(app.router)
     question_pages.add_routes(app.router)
     model_pages.add_routes(app.router)
+    staff_pages.add_routes(app.router)
     app.router.add_route("*", "/{anything:.*}", not_found)
     return app
 
