@@ -88,10 +88,18 @@ def press(driver: Any, element: Any) -> None:
 
 
 def wait_for_new(driver: Any, page: Any) -> None:
-    from selenium.webdriver.support import expected_conditions
+    """Wait until `page` (the old <html>) is gone and the new page has loaded."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    def replaced(driver: Any) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:  # stale, or chromedriver no longer knows the node
+            return bool(driver.execute_script("return document.readyState") == "complete")
+        return False
+
+    WebDriverWait(driver, 60).until(replaced)
 
 
 def field_errors(driver: Any, name: str) -> str:
@@ -396,11 +404,15 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def wait_for_result(browser: Any, url: str, seconds: float = 900) -> str:
+    from bot import retraining
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         browser.get(url)
         page = browser.find_element(By.TAG_NAME, "main").text
         if "Last training" in page and "Training a new model" not in page:
+            for job in list(retraining._JOBS):  # let the training process end
+                job.wait(timeout=120)
             return str(page)
         time.sleep(2)
     raise AssertionError("training did not finish")
