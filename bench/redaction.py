@@ -1,7 +1,8 @@
 """How many probe messages still leak a personal detail after redaction.
 
-    .venv/bin/python bench/redaction.py               # this checkout
-    .venv/bin/python bench/redaction.py --root DIR    # another checkout (before and after)
+    .venv/bin/python bench/redaction.py                  # this checkout
+    .venv/bin/python bench/redaction.py --commit ddf42af # the code of a commit (before)
+    .venv/bin/python bench/redaction.py --root DIR       # another checkout
 
 Each probe in bench/redaction_probes.yml lists the details in it (a name, handle, email,
 number, date or address); a probe leaks when any of them is still in the redacted text. The
@@ -13,7 +14,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
+import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -25,9 +30,18 @@ PROBES = HERE / "redaction_probes.yml"
 def main() -> int:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--root", default=str(HERE.parent), help="the checkout to measure")
+    arguments.add_argument("--commit", help="measure the code of this commit instead")
     arguments.add_argument("--show", action="store_true", help="print every leaking probe")
     args = arguments.parse_args()
-    sys.path.insert(0, str(Path(args.root).resolve()))
+    root = Path(args.root).resolve()
+    if args.commit:
+        root = Path(tempfile.mkdtemp(prefix="redaction-"))
+        archive = subprocess.run(
+            ["git", "archive", args.commit], cwd=HERE.parent, capture_output=True, check=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tree:
+            tree.extractall(root)
+    sys.path.insert(0, str(root))
     redact = importlib.import_module("bot.redact").redact
     doc = yaml.safe_load(PROBES.read_text(encoding="utf-8"))
     leaked = 0

@@ -86,3 +86,30 @@ def test_a_model_that_fails_to_load_leaves_the_old_one_in_use(tmp_path: Path) ->
     pointer.write_text("{}")
     assert not asyncio.run(switch.check())
     assert engine.parser is old
+
+
+def test_activating_keeps_the_model_in_use_and_restoring_puts_it_back(tmp_path: Path) -> None:
+    from bot.models import ModelShelf, write_status
+    from bot.settings import Settings
+
+    settings = Settings.from_env({"MODEL_PATH": str(tmp_path / "models" / "nlu.tar.gz")}, tmp_path)
+    shelf = ModelShelf(settings)
+    shelf.folder.mkdir()
+    shelf.nlu.write_bytes(b"the first nlu model")
+    shelf.safety.write_bytes(b"the first safety model")
+    new = shelf.versions_folder / "20261125-160000"
+    new.mkdir(parents=True)
+    (new / "nlu.tar.gz").write_bytes(b"the retrained nlu model")
+    (new / "safety.tar.gz").write_bytes(b"the retrained safety model")
+    write_status(new, {"state": "running"})
+    shelf.activate("20261125-160000", "admin@example.org")
+    assert shelf.nlu.read_bytes() == b"the retrained nlu model"
+    assert shelf.safety.read_bytes() == b"the retrained safety model"
+    active = shelf.active()
+    assert active["version"] == "20261125-160000" and active["by"] == "admin@example.org"
+    previous = active["previous"]
+    assert (shelf.versions_folder / previous / "nlu.tar.gz").read_bytes() == b"the first nlu model"
+    shelf.activate(previous, "admin@example.org")  # what "Go back" does
+    assert shelf.nlu.read_bytes() == b"the first nlu model"
+    assert shelf.active()["previous"] == "20261125-160000"
+    assert shelf.version("../etc") is None  # a version id is only ever a folder of its own

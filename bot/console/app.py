@@ -22,7 +22,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -385,7 +385,3 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     finally:
         await runner.cleanup()
         db.dispose()
-
-
-def today(clock: Callable[[], datetime] = utcnow) -> datetime:
-    return clock().astimezone(timezone.utc)
