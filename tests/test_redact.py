@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
 from bot.redact import redact
@@ -46,3 +48,34 @@ def test_ordinary_questions_keep_the_words_staff_need() -> None:
 def test_ages_and_school_years_are_kept_but_long_numbers_are_not() -> None:
     assert redact("im 16 and in year 11") == "im 16 and in year 11"
     assert "[number]" in redact("my code is 4821")
+
+
+async def test_questions_are_kept_redacted_when_staff_turn_it_on_and_never_otherwise(
+    tmp_path: Path,
+) -> None:
+    """The bot as make_engine builds it (the fault was there: it never passed the redaction)."""
+    from sqlalchemy import select
+
+    from bot.engine import User
+    from bot.settings import Settings
+    from bot.startup import make_engine
+    from bot.storage.store import Store
+    from bot.storage.tables import not_understood
+    from tests.conftest import FakeParser
+
+    asked = "tell kwesi from kingsmead school to ring 07700 900123"
+    for collect, expected in (("no", []), ("yes", ["tell [word] from [school] to ring [number]"])):
+        url = f"sqlite:///{tmp_path / f'bot-{collect}.sqlite3'}"
+        settings = Settings.from_env(
+            {"COLLECT_NOT_UNDERSTOOD": collect, "DATABASE_URL": url, "VAR_DIR": str(tmp_path)},
+            root=ROOT,
+        )
+        store = Store.open(url, b"key")
+        engine = make_engine(settings, FakeParser(), store)
+        reply = await engine.answer(asked, User("telegram", "5550001234"))
+        assert reply.kind == "fallback"
+        assert store.flush()
+        with store.engine.connect() as conn:
+            kept = list(conn.execute(select(not_understood.c.text)).scalars())
+        store.close()
+        assert kept == expected, collect
