@@ -23,6 +23,7 @@ from bot.settings import Settings
 ACTIVE = "active.json"
 VERSIONS = "versions"
 STATUS = "status.json"
+KEEP = 6
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,16 @@ class ModelShelf:
             "by": by,
         }
         write_text(self.pointer, json.dumps(pointer, indent=2) + "\n")
+        self.prune()
+
+    def prune(self, keep: int = KEEP) -> None:
+        """Delete old versions (each is tens of megabytes): the newest `keep` stay, and so do
+        the one in use and the one before it."""
+        active = self.active()
+        needed = {active.get("version"), active.get("previous")}
+        for version in self.versions()[keep:]:
+            if version.id not in needed and version.status.get("state") != "running":
+                shutil.rmtree(version.folder, ignore_errors=True)
 
 
 def read_status(folder: Path) -> dict[str, Any]:
