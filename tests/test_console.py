@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, CookieJar
+from sqlalchemy import func, select
 
 from bot.console.accounts import FAILURES_PER_ACCOUNT
 from bot.engine import Event, User
 from bot.redact import redact
 from bot.storage.store import Store
+from bot.storage.tables import staff_sessions
 from tests.conftest import ROOT
 from tests.console_harness import PASSWORD, RunningConsole, copy_project, settings_for
 from tests.db import postgres_database
@@ -104,6 +106,18 @@ async def test_a_stranger_is_sent_to_login_from_every_page(console: RunningConso
         page = (await call(session, "GET", f"{console.url}/login")).text
         assert 'name="email"' in page and 'name="password"' in page
         assert re.search(r'<input type="hidden" name="csrf_token"', page)
+        # A stranger with a made-up session cookie gets no further, and costs no writes.
+        for _ in range(20):
+            response = await call(
+                session,
+                "GET",
+                f"{console.url}/model",
+                cookies={"console_session": "x" * 43},
+                allow_redirects=False,
+            )
+            assert response.status == 303
+    with console.db.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(staff_sessions)).scalar_one() == 0
 
 
 async def test_session_cookies_are_httponly_and_strict_and_end_at_logout(
@@ -341,3 +355,36 @@ def test_python_m_bot_console_serves_the_login_page(tmp_path: Path) -> None:
         assert process.wait(timeout=30) == 0
         if process.stderr:
             process.stderr.close()
+
+
+async def test_behind_https_the_session_cookie_is_secure(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    settings = settings_for(
+        project, f"sqlite:///{tmp_path / 'bot.sqlite3'}", CONSOLE_URL="https://console.example.org"
+    )
+    running = RunningConsole(settings)
+    try:
+        running.add("editor@example.org", "editor")
+        async with client() as session:
+            login = await call(session, "GET", f"{running.url}/login")
+            # (Over plain http the client keeps Secure cookies to itself; the proxy's https
+            # would carry it.)
+            form_cookie = login.cookies["console_login"]  # type: ignore[index]
+            assert form_cookie["secure"]
+            response = await call(
+                session,
+                "POST",
+                f"{running.url}/login",
+                data={
+                    "email": "editor@example.org",
+                    "password": PASSWORD,
+                    "csrf_token": token(login.text),
+                },
+                cookies={"console_login": form_cookie.value},
+                allow_redirects=False,
+            )
+        assert response.status == 303
+        cookie = response.cookies["console_session"]  # type: ignore[index]
+        assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
+    finally:
+        running.close()
