@@ -521,3 +521,45 @@ def test_an_admin_adds_and_removes_a_colleague(console: RunningConsole, browser:
     )
     assert "Account removed" in browser.page_source
     assert "new.worker@example.org" not in [m.email for m in console.accounts.list()]
+
+
+def focus_order(browser: Any, presses: int) -> list[str]:
+    """What the Tab key reaches, in order, from the top of the page (a date field takes a
+    press for each of its day, month and year: counted once)."""
+    reached: list[str] = []
+    for _ in range(presses):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        element = browser.switch_to.active_element
+        name = (
+            element.get_attribute("id")
+            or element.get_attribute("value")
+            or element.text
+            or element.tag_name
+        )
+        if not reached or reached[-1] != name:
+            reached.append(name)
+    return reached
+
+
+def test_a_reply_can_be_edited_and_saved_with_the_keyboard_alone(
+    console: RunningConsole, browser: Any
+) -> None:
+    log_in(browser, console, "editor@example.org")
+    browser.get(f"{console.url}/replies/report_anonymous")
+    reached = focus_order(browser, 20)
+    fields = ["title", "text", "buttons", "sources", "last_reviewed", "preview", "save"]
+    assert [r for r in reached if r in fields] == fields, reached
+    # Tab to the title, change it, and press Enter: the form is saved.
+    browser.get(f"{console.url}/replies/report_anonymous")
+    while browser.switch_to.active_element.get_attribute("id") != "title":
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    title = browser.switch_to.active_element
+    title.send_keys(Keys.END, " anonymously")
+    page = browser.find_element(By.TAG_NAME, "html")
+    title.send_keys(Keys.ENTER)
+    wait_for_new(browser, page)
+    # Enter in a field presses the form's first button: Preview, which saves nothing.
+    assert "Preview of your edit (not saved yet)" in browser.page_source
+    assert "Report without your name anonymously" in browser.find_element(
+        By.ID, "title"
+    ).get_attribute("value")
