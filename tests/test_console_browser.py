@@ -270,8 +270,12 @@ def test_a_reviewed_question_becomes_a_training_example(
     question = browser.find_element(By.CLASS_NAME, "question")
     assert "“how do i grass on [word] without him knowing”" in question.text
     screenshot(browser, "questions")
-    example = question.find_element(By.NAME, "example")
-    # Added as it is, the gap is refused: the model must learn from real words.
+    # Nothing is added until the reviewer says what it is about...
+    press(browser, question.find_element(By.CSS_SELECTOR, "button[value=add]"))
+    alert = browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert alert == "Choose what the question is asking about, then add it."
+    question = browser.find_element(By.CLASS_NAME, "question")
+    # ...and, added as it is, the gap is refused: the model must learn from real words.
     question.find_element(
         By.CSS_SELECTOR, "select[name=intent] option[value=report_anonymous]"
     ).click()

@@ -60,7 +60,8 @@ def _intent_choices(request: web.Request) -> list[tuple[str, str]]:
     app = console(request)
     content, _ = load_content(app.content_dir)
     titles = {r.id: f"{r.title} ({r.topic})" for r in content.replies.values()} if content else {}
-    return [(i, titles.get(i, i)) for i in intents(app.root / "nlu" / "data")]
+    choices = [(i, titles.get(i, i)) for i in intents(app.root / "nlu" / "data")]
+    return sorted(choices, key=lambda choice: choice[1].lower())
 
 
 @requires("questions")
@@ -119,7 +120,9 @@ async def review(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     action = str(form.get("action", ""))
     error = None
-    if action == "add":
+    if action == "add" and not form.get("intent"):
+        error = "Choose what the question is asking about, then add it."
+    elif action == "add":
         intent = str(form.get("intent", ""))
         text = str(form.get("example", ""))
         try:
