@@ -135,6 +135,9 @@ async def test_session_cookies_are_httponly_and_strict_and_end_at_logout(
         cookie = response.cookies["console_session"]
         assert cookie["httponly"] and cookie["samesite"] == "Strict" and not cookie["secure"]
         stolen = cookie.value
+        # Someone logged in who opens the login page is sent to the dashboard.
+        again = await call(session, "GET", f"{console.url}/login", allow_redirects=False)
+        assert again.status == 303 and again.headers["Location"] == "/"
         home = (await call(session, "GET", f"{console.url}/")).text
         await call(session, "POST", f"{console.url}/logout", data={"csrf_token": token(home)})
     # The cookie from before the logout no longer opens anything.

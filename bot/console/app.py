@@ -40,7 +40,8 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-PUBLIC = {"/login", "/console.css", "/progress.js"}
+STATIC = {"/console.css", "/progress.js"}
+PUBLIC = {"/login", *STATIC}
 MAX_BODY = 256 * 1024
 LOGIN_CSRF_COOKIE = "console_login"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -213,7 +214,7 @@ def _harden(response: web.StreamResponse) -> None:
 async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Who is asking (from the session), to /login if nobody; then the CSRF check on POST."""
     member: StaffMember | None = None
-    if request.path not in PUBLIC or request.method == "POST":
+    if request.path not in STATIC:
         session = await get_session(request)
         staff_id = session.get("staff_id")
         if isinstance(staff_id, int):
