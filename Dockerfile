@@ -34,11 +34,16 @@ COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app/models ./models
 COPY config.yml ./
 COPY content ./content
+# The training data and held-out sets: the staff console retrains from them and measures the
+# new model on them before it is used.
+COPY nlu ./nlu
 COPY bot ./bot
 # var/ holds the /forget journal (and, without PSEUDONYM_KEY, the key): readable by the bot only.
-RUN mkdir -p /app/var && chown 10001:10001 /app/var && chmod 0700 /app/var
+# content/, nlu/data/ and models/ are volumes the staff console writes to.
+RUN mkdir -p /app/var && chown 10001:10001 /app/var && chmod 0700 /app/var \
+    && chown -R 10001:10001 /app/content /app/nlu/data /app/models
 USER 10001
-EXPOSE 8080
+EXPOSE 8080 8081
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-m", "bot", "health"]
 CMD ["python", "-m", "bot", "run"]

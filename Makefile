@@ -37,7 +37,7 @@ exit 1
 endef
 export FIND_PYTHON310
 
-.PHONY: help run test check bench evaluate format setup model clean
+.PHONY: help run test check bench evaluate format setup model clean browser
 
 help:
 	@echo "make run    start the bot (Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal)"
@@ -82,7 +82,18 @@ check: $(INSTALLED)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/hadolint Dockerfile
 
-test: check $(MODELS)
+# The staff console's tests drive Debian's headless chromium through chromedriver; CI starts on a
+# fresh machine as root, so they are installed here when missing.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium and chromium-driver for the console's browser tests."; \
+	  if [ "$$(id -u)" = 0 ]; then run=; else run=sudo; fi; \
+	  $$run apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$run apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver >/dev/null; \
+	fi
+
+test: check $(MODELS) browser
 	$(PY) -m pytest
 
 bench: $(MODELS)

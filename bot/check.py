@@ -19,6 +19,7 @@ from bot.safety import GRADES
 from bot.yamlfile import YamlList, YamlMap, read_yaml
 
 LONG_REPLY = 700
+LEAST_EXAMPLES = 15
 # Flesch-Kincaid grade 7 is roughly the reading level of a 12-year-old (UK Year 8).
 HARDEST_GRADE = 7.0
 
@@ -51,7 +52,7 @@ def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
     for path in files:
         doc, problem = read_yaml(path)
         if problem:
-            problems.append(Problem(path, problem.line, problem.message))
+            problems.append(Problem(path, problem.line, problem.message, unreadable=True))
             continue
         if not isinstance(doc, YamlMap) or not isinstance(doc.get("nlu"), YamlList):
             problems.append(
@@ -134,8 +135,8 @@ def read_nlu(files: list[Path], problems: list[Problem]) -> NluData:
     return data
 
 
-def too_few(data: NluData, problems: list[Problem], least: int = 15) -> None:
-    """Intents with too few examples to learn from."""
+def too_few(data: NluData, problems: list[Problem], least: int = LEAST_EXAMPLES) -> None:
+    """Intents with too few examples to learn from (content/README.md says 15)."""
     for intent, examples in data.examples.items():
         if len(examples) < least:
             path, line = data.where[intent]
@@ -145,7 +146,6 @@ def too_few(data: NluData, problems: list[Problem], least: int = 15) -> None:
                     line,
                     f"'{intent}' has {len(examples)} examples; the model needs at least {least}, "
                     "written the way different people would ask",
-                    "error" if len(examples) < 5 else "warning",
                 )
             )
 
@@ -247,6 +247,9 @@ def run_check(
     _known_grades(grades, problems)
     test_files = sorted(p for p in (root / "nlu" / "test").glob("*.yml") if p.name != "safety.yml")
     tests = read_nlu(test_files, problems)
+    unreadable = [p for p in problems if p.unreadable]
+    if unreadable:
+        return unreadable  # the rest would follow from these files; fix them first
     if content is None:
         return problems
     for intent, (path, line) in data.where.items():

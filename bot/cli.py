@@ -166,6 +166,63 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.app import serve
+
+    asyncio.run(serve(settings))
+    return 0
+
+
+def read_password(prompt: str, stream: TextIO | None = None) -> str:
+    """The password: from standard input when it is not a terminal (scripts and tests), else
+    asked for twice without showing it."""
+    import getpass
+
+    stream = stream or sys.stdin
+    if not stream.isatty():
+        return stream.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Type it again: ") != first:
+        raise SettingsError("the two passwords were not the same; nothing was changed.")
+    return first
+
+
+def cmd_staff(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError, Accounts
+    from bot.startup import open_database
+
+    engine = open_database(settings)
+    accounts = Accounts(engine)
+    try:
+        if args.action == "add":
+            if not args.role:
+                raise AccountError("say which role with --role admin, editor or reviewer")
+            member = accounts.add(args.email, args.role, read_password("Password: "))
+            print(f"Added {member.email} ({member.role}).")
+        elif args.action == "list":
+            for member in accounts.list():
+                print(f"{member.email}  {member.role}")
+        elif args.action == "remove":
+            accounts.remove(args.email)
+            print(f"Removed {args.email}; their sessions have ended.")
+        elif args.action == "reset":
+            accounts.reset(args.email, read_password("New password: "))
+            print(f"New password set for {args.email}; their sessions have ended.")
+    except AccountError as exc:
+        return _fail(f"Nothing was changed: {exc}.")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def cmd_retrain(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.retraining import run_job
+
+    verdict = run_job(settings, args.version, args.by)
+    print("Activated." if verdict.passed else "Refused: " + "; ".join(verdict.reasons))
+    return 0
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram.app import run
 
@@ -190,6 +247,9 @@ COMMANDS = {
     "evaluate": (cmd_evaluate, "measure the NLU on held-out data and cross-validation"),
     "health": (cmd_health, "exit 0 if the running bot is healthy (for container checks)"),
     "stats": (cmd_stats, "what young people ask about, for staff: a table, CSV and chart"),
+    "console": (cmd_console, "the staff console, a web page on CONSOLE_HOST:CONSOLE_PORT"),
+    "staff": (cmd_staff, "staff accounts for the console: add, list, remove, reset"),
+    "retrain": (cmd_retrain, "train, evaluate and activate a model (the console runs this)"),
 }
 
 
@@ -216,6 +276,13 @@ def build_arguments() -> argparse.ArgumentParser:
             command.add_argument("--plot", help="also draw a chart to this PNG file")
         if name == "check":
             command.add_argument("--warnings", action="store_true", help="also list warnings")
+        if name == "staff":
+            command.add_argument("action", choices=["add", "list", "remove", "reset"])
+            command.add_argument("email", nargs="?", default="", help="the person's email")
+            command.add_argument("--role", choices=["admin", "editor", "reviewer"])
+        if name == "retrain":
+            command.add_argument("--version", required=True, help="the version's folder name")
+            command.add_argument("--by", default="console", help="who asked for it")
     return parser
 
 

@@ -58,11 +58,21 @@ class Settings:
     retention_days: int
     log_level: str
     send_rate: int
+    # The staff console (python -m bot console).
+    console_host: str = "127.0.0.1"
+    console_port: int = 8081
+    # The console's public address behind the proxy; https:// makes its cookies Secure.
+    console_url: str | None = None
+    console_idle_minutes: int = 30
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
         """Read every setting from `env` (the process environment by default)."""
-        root = root or PROJECT_ROOT
+        if root is None:
+            # PROJECT_DIR: another project folder (config.yml, nlu/, content/, models/); the
+            # console's training jobs and the tests use it.
+            chosen = (env if env is not None else os.environ).get("PROJECT_DIR", "").strip()
+            root = Path(chosen).resolve() if chosen else PROJECT_ROOT
         if env is None:
             env = {**read_dotenv(root / ".env"), **os.environ}
         var_dir = Path(env.get("VAR_DIR") or root / "var")
@@ -102,6 +112,12 @@ class Settings:
                 "WEBHOOK_SECRET may only use letters, digits, _ and - (1 to 256 characters)."
             )
         model_path = Path(text("MODEL_PATH") or root / "models" / "nlu.tar.gz")
+        console_url = text("CONSOLE_URL")
+        if console_url and not console_url.startswith(("https://", "http://")):
+            raise SettingsError(
+                "CONSOLE_URL must be the console's address, starting https:// (or http:// "
+                "on this machine only)."
+            )
         return cls(
             root=root,
             content_dir=Path(text("CONTENT_DIR") or root / "content"),
@@ -128,6 +144,10 @@ class Settings:
             # Telegram allows a bot about 30 messages a second; raise it only for a local Bot
             # API server or a benchmark.
             send_rate=integer("SEND_RATE", 30, 1, 10_000),
+            console_host=text("CONSOLE_HOST") or "127.0.0.1",
+            console_port=integer("CONSOLE_PORT", 8081, 1, 65535),
+            console_url=console_url,
+            console_idle_minutes=integer("CONSOLE_IDLE_MINUTES", 30, 1, 24 * 60),
         )
 
     def require_token(self) -> str:

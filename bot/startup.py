@@ -14,6 +14,9 @@ import os
 import time
 from collections.abc import Callable
 
+from sqlalchemy.engine import Engine as SqlEngine
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.content import ContentStore
 from bot.engine import Engine, Memory, NoMemory
 from bot.health import WatchedParser
@@ -21,7 +24,16 @@ from bot.nlu import Parse, Parser, RasaParser, RemoteParser, model_is_stale
 from bot.private_files import private_folder
 from bot.settings import Settings
 from bot.storage.journal import ForgetJournal
-from bot.storage.store import KEY_FILE, Store, resolve_pseudonym_key, sqlite_file
+from bot.storage.store import (
+    KEY_FILE,
+    StorageError,
+    Store,
+    opening_advice,
+    resolve_pseudonym_key,
+    sqlite_file,
+    upgrade,
+)
+from bot.storage.store import make_engine as make_database_engine
 
 log = logging.getLogger("bot")
 
@@ -61,6 +73,19 @@ def open_store(settings: Settings) -> Store:
     warn_if_key_beside_database(settings)
     journal = ForgetJournal(settings.var_dir / JOURNAL_FILE)
     return Store.open(settings.database_url, key, settings.retention_days, journal=journal)
+
+
+def open_database(settings: Settings) -> SqlEngine:
+    """The database alone, its schema upgraded (for the staff console and `staff`): no
+    pseudonym key, no writer thread."""
+    prepare_var_dir(settings)
+    engine = make_database_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StorageError(opening_advice(engine, exc)) from exc
+    return engine
 
 
 def warn_if_key_beside_database(settings: Settings) -> None:
@@ -103,7 +128,10 @@ def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
     `lazy`: load it only when a message needs it."""
     path = settings.safety_model_path
     if not path.exists():
-        log.warning(
+        # `ask` (lazy) is a one-off tool whose output is read by scripts: there it is a note,
+        # for the bot itself a warning.
+        log.log(
+            logging.INFO if lazy else logging.WARNING,
             "there is no safety classifier at %s, so the safety rules decide alone; "
             "'make run' trains it, or run: python -m bot train",
             path,
@@ -138,9 +166,17 @@ def make_engine(
     memory: Memory | None = None,
     grader: Parser | None = None,
 ) -> Engine:
+    """The engine; when staff keep not-understood questions (COLLECT_NOT_UNDERSTOOD=yes), with
+    the redaction they pass through before they are stored."""
+    redact = None
+    if settings.collect_not_understood:
+        from bot.redact import make_redactor
+
+        redact = make_redactor(settings.content_dir, settings.nlu_dir / "data")
     return Engine(
         content=ContentStore(settings.content_dir),
         parser=parser,
         memory=memory or NoMemory(),
         grader=grader,
+        redact=redact,
     )

@@ -44,12 +44,17 @@ def parse_since(value: str, now: datetime) -> datetime:
 class Day:
     messages: int = 0
     typed: int = 0
-    fell_back: int = 0
+    fell_back: int = 0  # did not understand at all
+    clarified: int = 0  # half understood: asked which of a few answers was meant
     topics: Counter[str] = field(default_factory=Counter)
 
     @property
     def fallback_rate(self) -> float:
         return self.fell_back / self.typed if self.typed else 0.0
+
+    @property
+    def clarify_rate(self) -> float:
+        return self.clarified / self.typed if self.typed else 0.0
 
 
 @dataclass
@@ -66,9 +71,18 @@ class Stats:
         return sum(d.messages for d in self.days.values())
 
     @property
+    def typed(self) -> int:
+        return sum(d.typed for d in self.days.values())
+
+    @property
     def fallback_rate(self) -> float:
-        typed = sum(d.typed for d in self.days.values())
+        typed = self.typed
         return sum(d.fell_back for d in self.days.values()) / typed if typed else 0.0
+
+    @property
+    def clarify_rate(self) -> float:
+        typed = self.typed
+        return sum(d.clarified for d in self.days.values()) / typed if typed else 0.0
 
 
 def collect(engine: Engine, since: datetime) -> Stats:
@@ -88,7 +102,12 @@ def collect(engine: Engine, since: datetime) -> Stats:
             topics[topic] += 1
             if kind in TYPED:
                 day.typed += 1
-                day.fell_back += int(bool(fell_back))
+                # A clarifying question half understood: it is counted apart, not as "did
+                # not understand" (events mark both as fell_back).
+                if kind == "clarify":
+                    day.clarified += 1
+                else:
+                    day.fell_back += int(bool(fell_back))
             safety += kind == "safety"
         tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for reply_id, vote in conn.execute(
@@ -128,14 +147,15 @@ def table(stats: Stats) -> str:
     """The figures as text for the terminal (stored text shown through `printable`)."""
     lines = [f"Since {stats.since:%Y-%m-%d %H:%M} UTC: {stats.messages} messages and taps."]
     lines.append(
-        f"Not understood: {stats.fallback_rate:.0%} of typed messages. "
+        f"Not understood: {stats.fallback_rate:.0%} of typed messages; asked which answer "
+        f"was meant: {stats.clarify_rate:.0%}. "
         f"Emergency or crisis answers from the safety net: {stats.safety_replies}."
     )
-    lines += ["", f"{'day':<12}{'messages':>9}{'typed':>7}{'not understood':>16}"]
+    lines += ["", f"{'day':<12}{'messages':>9}{'typed':>7}{'not understood':>16}{'asked':>7}"]
     for day, figures in stats.days.items():
         lines.append(
             f"{day.isoformat():<12}{figures.messages:>9}{figures.typed:>7}"
-            f"{figures.fallback_rate:>15.0%}"
+            f"{figures.fallback_rate:>15.0%}{figures.clarify_rate:>7.0%}"
         )
     lines += ["", "Topics:"]
     total = sum(stats.topics.values()) or 1
@@ -160,7 +180,15 @@ def write_csv(stats: Stats, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["day", "messages", "typed", "not_understood", "not_understood_rate", *TOPICS]
+            [
+                "day",
+                "messages",
+                "typed",
+                "not_understood",
+                "not_understood_rate",
+                "clarified",
+                *TOPICS,
+            ]
         )
         for day, figures in stats.days.items():
             writer.writerow(
@@ -170,6 +198,7 @@ def write_csv(stats: Stats, path: Path) -> None:
                     figures.typed,
                     figures.fell_back,
                     f"{figures.fallback_rate:.3f}",
+                    figures.clarified,
                     *(figures.topics[t] for t in TOPICS),
                 ]
             )

@@ -198,7 +198,7 @@ def line_of(path: Path, needle: str) -> int:
             "replies/fallback.yml",
             'title: "Other questions"',
             "title: Other: questions",
-            "not valid YAML",
+            "a colon inside a line of text confuses YAML",
         ),
         # a tab used for indenting
         ("replies/fallback.yml", "  topic: fallback", "\ttopic: fallback", "tab character"),
@@ -300,3 +300,87 @@ def test_live_reload_and_a_broken_edit_keeps_the_last_good_content(content_copy:
     # Fixing it makes the fix live.
     edit(path, "Look after yourself. {childline.phon}", "Mind how you go.")
     assert store.current().reply("goodbye").text.startswith("Mind how you go.")
+
+
+# -- the mistakes staff made when trying the check (issue 12): one error each, on the line to fix
+
+
+def check_errors(root: Path) -> list[str]:
+    return [p.format(root) for p in run_check(root) if p.level == "error"]
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "nlu", tmp_path / "nlu")
+    return tmp_path
+
+
+STAFF_MISTAKES = [
+    # a missing colon: one error, on the line without the colon (not 146 lines, not a line low)
+    (
+        "content/contacts.yml",
+        "  name: Police, ambulance or fire (emergency)",
+        "  name Police, ambulance or fire (emergency)",
+        "no colon after its name",
+    ),
+    # a tab: only the file's own error, none about other files
+    ("content/replies/support.yml", '  title: "I feel unsafe"', '\ttitle: "I feel unsafe"', "tab"),
+    # a text line indented 2 spaces instead of 4
+    (
+        "content/replies/support.yml",
+        "    • Shout: text",
+        "  • Shout: text",
+        "indent every line of the text by 4 spaces",
+    ),
+    # area: for areas:
+    ("content/services.yml", "\nareas:", "\narea:", "did you mean 'areas:'?"),
+    # an unquoted number that YAML reads as octal
+    (
+        "content/contacts.yml",
+        'phone: "0800 555 111"',
+        "phone: 02075463",
+        "must be written in quotes",
+    ),
+    # a promise the bot cannot keep
+    (
+        "content/replies/reporting.yml",
+        "I'm not the police, so I can't take a report.",
+        "Tell me here and I will pass it to the police.",
+        "cannot take a report",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), STAFF_MISTAKES)
+def test_a_staff_mistake_gives_one_error_on_the_line_to_fix(
+    project_copy: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    line = edit(project_copy / file, old, new) + (1 if old.startswith("\n") else 0)
+    errors = check_errors(project_copy)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"{file}:{line}: "), (line, errors)
+    assert expected in errors[0]
+
+
+def test_a_typed_999_names_its_own_placeholder(project_copy: Path) -> None:
+    path = project_copy / "content" / "replies" / "emergency.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("{police_emergency.phone}", text.index("text: |"))
+    path.write_text(text[:start] + "999" + text[start + 24 :], encoding="utf-8")
+    (error,) = check_errors(project_copy)
+    assert "write {police_emergency.phone} instead" in error
+
+
+def test_an_intent_with_fewer_than_15_examples_is_refused(project_copy: Path) -> None:
+    path = project_copy / "nlu" / "data" / "smalltalk.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "- intent: goodbye_forever\n  metadata:\n    writer: staff\n  examples: |\n"
+        + "".join(f"    - see you never {n}\n" for n in range(6)),
+        encoding="utf-8",
+    )
+    errors = check_errors(project_copy)
+    assert any("'goodbye_forever' has 6 examples; the model needs at least 15" in e for e in errors)

@@ -83,7 +83,12 @@ def test_rasas_server_needs_a_token_and_is_not_published() -> None:
     assert compose["services"]["bot"]["environment"]["NLU_TOKEN"] == "${RASA_TOKEN:-}"
     # Only the bot's own port is published, and only on the host's loopback for the proxy.
     published = {name: svc.get("ports", []) for name, svc in compose["services"].items()}
-    assert published == {"db": [], "bot": ["127.0.0.1:8080:8080"], "rasa": []}
+    assert published == {
+        "db": [],
+        "bot": ["127.0.0.1:8080:8080"],
+        "rasa": [],
+        "console": ["127.0.0.1:8081:8081"],
+    }
 
 
 def test_the_forget_journal_outlives_the_container() -> None:
@@ -98,3 +103,20 @@ def test_the_base_image_is_the_newest_python_310_pinned_by_digest() -> None:
     assert len(bases) == 2 and len(set(bases)) == 1
     assert re.fullmatch(r"python:3\.10\.22-slim-bookworm@sha256:[0-9a-f]{64}", bases[0])
     assert "docker buildx imagetools inspect" in dockerfile  # how to update it
+
+
+def test_what_staff_change_in_the_console_is_shared_with_the_bot_without_a_rebuild() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    shared = {"content:/app/content", "nlu-data:/app/nlu/data", "models:/app/models"}
+    for service in ("bot", "console"):
+        assert shared <= set(compose["services"][service]["volumes"]), service
+    console = compose["services"]["console"]
+    assert console["command"] == ["python", "-m", "bot", "console"]
+    assert console["environment"]["CONSOLE_HOST"] == "0.0.0.0"
+    assert (
+        console["environment"]["DATABASE_URL"]
+        == compose["services"]["bot"]["environment"]["DATABASE_URL"]
+    )
+    dockerfile = (ROOT / "Dockerfile").read_text().split("AS runtime", 1)[1]
+    assert "COPY nlu ./nlu" in dockerfile
+    assert "chown -R 10001:10001 /app/content /app/nlu/data /app/models" in dockerfile

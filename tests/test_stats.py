@@ -41,6 +41,7 @@ def seed(store: Store) -> None:
         add(day, "reporting", "answer")
         add(day, "support", "button")
         add(day, "fallback", "fallback", fell_back=True, text=f"what about [name] day {day}")
+    add(1, "reporting", "clarify", fell_back=True)  # half understood: counted apart
     add(0, "emergency", "safety")
     add(20, "consequences", "answer")  # outside a 7-day window
     store.vote(User("telegram", "1"), "m1", "law_carrying", -1)
@@ -62,18 +63,22 @@ def test_the_figures_staff_see(db: str, tmp_path: Path) -> None:
     store = Store.open(db, b"k", clock=lambda: NOW)
     figures = stats.collect(store.engine, stats.parse_since("7d", NOW))
     store.close()
-    assert figures.messages == 10
-    assert figures.topics["reporting"] == 3 and figures.topics["consequences"] == 0
+    assert figures.messages == 11
+    assert figures.topics["reporting"] == 4 and figures.topics["consequences"] == 0
     assert figures.safety_replies == 1
-    assert figures.fallback_rate == pytest.approx(3 / 7)
+    # A clarifying question is not "did not understand": 3 of 8 typed, and 1 of 8 asked.
+    assert figures.fallback_rate == pytest.approx(3 / 8)
+    assert figures.clarify_rate == pytest.approx(1 / 8)
     assert figures.votes[0] == ("law_carrying", 2, 0)
     assert next(text for _, text in figures.questions) == "what about [name] day 0"
     shown = stats.table(figures)
-    assert "law_carrying" in shown and "43% of typed messages" in shown
+    assert "law_carrying" in shown and "38% of typed messages" in shown
+    assert "asked which answer was meant: 12%" in shown
     stats.write_csv(figures, tmp_path / "out.csv")
     with (tmp_path / "out.csv").open() as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["messages"] for r in rows] == ["3", "3", "4"]
+    assert [r["messages"] for r in rows] == ["3", "4", "4"]
+    assert [r["clarified"] for r in rows] == ["0", "1", "0"]
     stats.plot(figures, tmp_path / "chart.png")
     assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

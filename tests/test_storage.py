@@ -99,9 +99,10 @@ def count(store: Store, table: object) -> int:
 
 
 def test_a_new_database_is_migrated_to_the_latest_schema(store: Store) -> None:
-    assert current_revision(store.engine) == "0002"
+    assert current_revision(store.engine) == "0003"
     names = set(inspect(store.engine).get_table_names())
     assert {"users", "events", "feedback", "not_understood", "hide_messages"} <= names
+    assert {"staff", "staff_sessions", "login_failures", "audit_log"} <= names
 
 
 def test_migration_from_the_previous_revision_keeps_the_data(db_url: str) -> None:
@@ -120,10 +121,18 @@ def test_migration_from_the_previous_revision_keeps_the_data(db_url: str) -> Non
             ),
             {"at": datetime.now(timezone.utc)},
         )
+    upgrade(engine, "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO not_understood (user_id, at, text) VALUES (1, :at, 'is [word] ok')"),
+            {"at": datetime.now(timezone.utc)},
+        )
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     with engine.connect() as conn:
         assert conn.execute(select(users.c.pseudonym, users.c.area)).all() == [("abc", None)]
+        # A question kept before the console existed is waiting for review.
+        assert conn.execute(select(not_understood.c.status)).scalars().all() == ["new"]
         assert conn.execute(select(events.c.topic)).scalars().all() == ["support"]
     engine.dispose()
 

@@ -215,7 +215,7 @@ def _sqlite_advice(path: Path, problem: str) -> str:
     )
 
 
-def _opening_advice(engine: Engine, exc: SQLAlchemyError) -> str:
+def opening_advice(engine: Engine, exc: SQLAlchemyError) -> str:
     """What to tell a person whose database could not be opened or upgraded."""
     first_line = str(getattr(exc, "orig", None) or exc).splitlines()[0] if str(exc) else ""
     path = sqlite_file(str(engine.url))
@@ -327,7 +327,7 @@ class Store:
             upgrade(engine)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise StorageError(_opening_advice(engine, exc)) from exc
+            raise StorageError(opening_advice(engine, exc)) from exc
         path = sqlite_file(url)
         if path is not None:
             # SQLite makes the -wal and -shm files with the database file's mode; an older

@@ -75,6 +75,9 @@ not_understood = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     # Already redacted when it arrives: names, numbers, emails, postcodes, addresses removed.
     Column("text", Text, nullable=False),
+    # What a reviewer did with it: new, added (as a training example), needs_answer, discarded.
+    Column("status", String(16), nullable=False, server_default="new"),
+    Column("reviewed_at", DateTime(timezone=True), nullable=True),
     Index("ix_not_understood_at", "at"),
 )
 
@@ -88,4 +91,56 @@ hide_messages = Table(
     Column("message_id", Integer, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
     Index("ix_hide_messages_user_id", "user_id"),
+)
+
+# -- the staff console (bot.console): accounts, sessions, failed logins, and the audit log.
+# Staff are identified by email; nothing here is about the young people who use the bot.
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),
+    # argon2id, from argon2-cffi: never the password itself.
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),  # admin, editor or reviewer
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    # SHA-256 of the random value in the cookie: a stolen copy of the database holds no session.
+    Column("id", String(64), primary_key=True),
+    Column("staff_id", Integer, ForeignKey("staff.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),  # the session's JSON (the CSRF secret)
+    Index("ix_staff_sessions_staff_id", "staff_id"),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # "email:<address>" or "ip:<address>": failed logins are slowed per account and per address.
+    Column("key", String(300), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failures_key_at", "key", "at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("staff_email", String(254), nullable=False),
+    Column("action", String(40), nullable=False),  # edit, undo, review, train, activate...
+    Column("target", String(300), nullable=False),  # a file under content/ or nlu/, a model...
+    Column("summary", Text, nullable=False),
+    # For file changes: the whole file before and after, so it can be shown as a diff and undone.
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("undone_by", Integer, nullable=True),
+    Index("ix_audit_log_at", "at"),
 )

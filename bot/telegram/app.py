@@ -39,6 +39,8 @@ from telegram.ext import (
 
 from bot import health as bot_health
 from bot.content import ContentStore
+from bot.models import ModelShelf
+from bot.modelswitch import Loaded, ModelSwitch
 from bot.nlu import Parser
 from bot.private_files import private_folder
 from bot.settings import Settings, SettingsError
@@ -105,6 +107,13 @@ class Services:
     store: Store | None = None
     owned: bool = True  # False when a test hands in its own parts: it closes them itself
     heartbeat: asyncio.Task[None] | None = None
+    # Swaps in a model activated in the staff console (models/active.json), and its task.
+    switch: ModelSwitch | None = None
+    switching: asyncio.Task[None] | None = None
+
+    def swapped(self, models: Loaded) -> None:
+        """The model switch put a new pair in use: health checks and shutdown see it."""
+        self.parser, self.grader = models
 
     def require_channel(self) -> TelegramChannel:
         if self.channel is None:
@@ -212,6 +221,8 @@ async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> N
     await publish_commands(application, channel.engine.content)
     if services.settings is not None:
         services.heartbeat = asyncio.create_task(beat(application, services.settings.var_dir))
+    if services.switch is not None:
+        services.switching = asyncio.create_task(services.switch.run())
     hangup = getattr(signal, "SIGHUP", None)  # there is no SIGHUP on Windows
     if hangup is not None and threading.current_thread() is threading.main_thread():
         asyncio.get_running_loop().add_signal_handler(hangup, reload_content, channel)
@@ -271,8 +282,9 @@ async def publish_commands(
 async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Close what post_init opened: the model's worker and the database (after a last flush)."""
     services: Services = application.bot_data
-    if services.heartbeat is not None:
-        services.heartbeat.cancel()
+    for task in (services.heartbeat, services.switching):
+        if task is not None:
+            task.cancel()
     if not services.owned:
         return
     for model in (services.parser, services.grader):
@@ -359,6 +371,12 @@ async def serve(
             parts.grader = make_grader(settings)
             engine = make_engine(settings, parts.parser, parts.store, parts.grader)
             parts.channel = TelegramChannel(engine, parts.store)
+            parts.switch = ModelSwitch(
+                ModelShelf(settings).pointer,
+                engine,
+                load=lambda: (make_parser(settings), make_grader(settings)),
+                on_swap=parts.swapped,
+            )
         await post_init(application)
         if settings.webhook_url:
             from bot.telegram.webhook import start_webhook_server
