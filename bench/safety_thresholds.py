@@ -47,6 +47,8 @@ def load(path: Path) -> tuple[list[Case], Replay, Replay]:
     cases, nlu, grades = [], {}, {}
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
+        if row["writer"] == "first_round":
+            continue
         cases.append(Case(row["text"], row["writer"], row["intent"], row["grade"]))
         nlu[row["text"]] = row["nlu"]
         grades[row["text"]] = row["grades"]
@@ -81,6 +83,20 @@ def main() -> None:
     cases, nlu, grades = load(path)
     base_safety, base_policy = SafetyPolicy(), ConfidencePolicy()
     print(line("as shipped", run(cases, nlu, grades, base_safety, base_policy)))
+    if "--policy" in sys.argv:
+        policy_grid = {
+            "answer_at": (0.4, 0.5, 0.55),
+            "margin": (0.05, 0.15),
+            "clarify_at": (0.15, 0.25),
+            "topic_at": (0.4, 0.5, 0.6),
+            "topic_margin": (0.1, 0.3),
+        }
+        for values in itertools.product(*policy_grid.values()):
+            change = dict(zip(policy_grid, values, strict=True))
+            policy = replace(base_policy, **change)
+            name = " ".join(f"{k}={v}" for k, v in change.items())
+            print(line(name, run(cases, nlu, grades, base_safety, policy)), flush=True)
+        return
     grid = {
         "strong_clear": (0.05, 0.15),
         "now_clear": (0.3, 0.5),
