@@ -244,7 +244,7 @@ COMMANDS = {
     "check": (cmd_check, "check the content and training data (exit 1 on any error)"),
     "ask": (cmd_ask, "answer TEXT, or one message per line of standard input"),
     "shell": (cmd_shell, "chat with the bot in this terminal"),
-    "evaluate": (cmd_evaluate, "measure the NLU on held-out data and cross-validation"),
+    "evaluate": (cmd_evaluate, "measure understanding on writers the models never saw"),
     "health": (cmd_health, "exit 0 if the running bot is healthy (for container checks)"),
     "stats": (cmd_stats, "what young people ask about, for staff: a table, CSV and chart"),
     "console": (cmd_console, "the staff console, a web page on CONSOLE_HOST:CONSOLE_PORT"),
@@ -267,8 +267,19 @@ def build_arguments() -> argparse.ArgumentParser:
             command.add_argument("text", nargs="*", help="the message (default: read stdin)")
         if name == "evaluate":
             command.add_argument("--config", help="pipeline to test (default config.yml)")
-            command.add_argument("--folds", type=int, default=3, help="cross-validation folds")
-            command.add_argument("--model", help="test this model instead of training one")
+            command.add_argument(
+                "--folds", type=int, default=0, help="also cross-validate with this many folds"
+            )
+            command.add_argument(
+                "--writers",
+                default="all",
+                help="leave-one-writer-out for these writers (comma-separated), all (the "
+                "default, about 40 minutes on 2 cores) or none",
+            )
+            command.add_argument(
+                "--model",
+                help="test this model (and the safety.tar.gz beside it) instead of training",
+            )
             command.add_argument("--reports", default="reports", help="where to write reports")
         if name == "stats":
             command.add_argument("--since", default="7d", help="7d, 24h, 4w or a date (default 7d)")

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal, Protocol
 
-from bot.ages import age_band, stated_age
 from bot.content import Area, Content, ContentReply, ContentStore
 from bot.nlu import NLUUnavailable, Parse, Parser
+from bot.numbers import ADULT, AGE_16_17, age_band, name_numbers, stated_age
 from bot.safety import SafetyNet, SafetyPolicy, Verdict
 from bot.text import plain
 
@@ -70,6 +70,12 @@ PROMISE_LINES = {
     "emergency": "urgent_banner",
 }
 URGENT_BANNER = "urgent_banner"
+# "If you're under 16" is the wrong answer for someone who has just said they are 17: they get
+# the general answer, with the words for their age.
+AGE_INSTEAD = {
+    ("law_under_16", AGE_16_17): "law_carrying",
+    ("law_under_16", ADULT): "law_carrying",
+}
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s|$)")
 # The model only needs the gist; very long messages are cut before it sees them (the safety
 # net still reads the whole message).
@@ -301,7 +307,7 @@ class Engine:
         grades: Mapping[str, float] | None = None
         if self.grader is not None:
             try:
-                graded = await self.grader.parse(text[:MODEL_CHARS])
+                graded = await self.grader.parse(model_text(text))
             except NLUUnavailable as exc:
                 log.error("the safety classifier is unavailable; the rules decide alone: %s", exc)
             else:
@@ -326,7 +332,7 @@ class Engine:
             reply = self._reply(content, verdict.crisis, verdict.crisis, 1.0, "safety")
         else:
             try:
-                parse = await self.parser.parse(text[:MODEL_CHARS])
+                parse = await self.parser.parse(model_text(text))
             except NLUUnavailable as exc:
                 log.error("NLU unavailable, answering with the fallback: %s", exc)
                 reply = self._reply(content, "fallback", None, 0.0, "fallback")
@@ -349,13 +355,24 @@ class Engine:
             return reply.topic if reply else None
 
         decision = self.policy.decide(parse, topic_of)
+        top = decision.intents[0] if decision.intents else None
+        if (
+            decision.kind == "topic"
+            and band
+            and top in content.replies
+            and content.replies[top].for_ages
+        ):
+            # Unsure which question about the law it is, but the person said how old they
+            # are: the top answer with the words for their age says more than an overview.
+            decision = replace(decision, kind="answer")
         if decision.kind == "answer":
             intent = decision.intents[0]
             if intent not in content.replies:
                 log.warning("the model knows intent %r but the content has no reply for it", intent)
                 return self._reply(content, "fallback", intent, decision.confidence, "fallback")
+            shown = AGE_INSTEAD.get((intent, band or ""), intent)
             reply = await self._content_reply(
-                content, intent, intent, decision.confidence, "answer", user, text
+                content, shown, intent, decision.confidence, "answer", user, text
             )
             return self._for_age(content, reply, band)
         if decision.kind == "topic" and decision.topic:
@@ -512,6 +529,11 @@ class Engine:
                 not_understood=not_understood,
             )
         )
+
+
+def model_text(text: str) -> str:
+    """What the models read of a message: its start, with phone numbers named."""
+    return name_numbers(text[:MODEL_CHARS])
 
 
 def local_services_text(content: Content, area: Area) -> str:

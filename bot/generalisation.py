@@ -30,8 +30,8 @@ from typing import Any
 import yaml
 
 from bot.content import Content, ContentStore
-from bot.engine import Engine, Reply, User
-from bot.nlu import Parse, graded_intents
+from bot.engine import Engine, Reply, User, model_text
+from bot.nlu import Parse, graded_intents, prepare_training_data
 from bot.safety import (
     CRISIS_AND_INJURY,
     DANGER_NOW,
@@ -234,8 +234,8 @@ async def predictions(engine: Engine, cases: list[Case]) -> list[dict[str, Any]]
     (reports/lowo_predictions.jsonl)."""
     rows = []
     for case in cases:
-        parse = await engine.parser.parse(case.text)
-        graded = await engine.grader.parse(case.text) if engine.grader else None
+        parse = await engine.parser.parse(model_text(case.text))
+        graded = await engine.grader.parse(model_text(case.text)) if engine.grader else None
         rows.append(
             {
                 "writer": case.writer,
@@ -311,8 +311,9 @@ class InProcessModel:
         config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
         storage = LocalModelStorage(work)
         context = ExecutionContext(GraphSchema({}), "in-process")
+        prepared = prepare_training_data(data_dir, work / "prepared")
         data = TrainingDataImporter.load_from_dict(
-            training_data_paths=[str(data_dir)]
+            training_data_paths=[str(prepared)]
         ).get_nlu_data(config.get("language", "en"))
         self._components: list[Any] = []
         for index, item in enumerate(config["pipeline"]):

@@ -238,8 +238,26 @@ class RemoteParser:
         await self._client.aclose()
 
 
+def prepare_training_data(source: Path, target: Path) -> Path:
+    """Copy the training files in `source` to `target`, each example as the model will see
+    it when answering: with its phone numbers named (bot/numbers.py)."""
+    from bot.numbers import name_numbers
+
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.yml")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        named = [name_numbers(line) if line.lstrip().startswith("- ") else line for line in lines]
+        (target / path.name).write_text("".join(named), encoding="utf-8")
+    return target
+
+
 def train(config_file: Path, nlu_dir: Path, model_path: Path) -> Path:
     """Train an NLU-only model from `config_file` and the data in the folder `nlu_dir`."""
+    with tempfile.TemporaryDirectory(prefix="training-data-") as work:
+        return _train(config_file, prepare_training_data(nlu_dir, Path(work)), model_path)
+
+
+def _train(config_file: Path, nlu_dir: Path, model_path: Path) -> Path:
     from bot.logs import quiet_imports
 
     model_path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,15 @@
-"""A stated age, so a reply about the law can fit it.
+"""Numbers people type: ages, and the phone numbers they have seen on posters.
 
-The law treats under-16s, 16 and 17-year-olds, and adults differently (minimum sentences,
-buying knives, records). "im 17 and got caught with a blade" and "my son is 14" should get the
-words for that age. The NLU model does not need to know the age (it is the same question at
-any age); the engine picks the reply's words for the band (see `for_ages` in content/README.md).
+A stated age lets a reply about the law fit it. The law treats under-16s, 16 and 17-year-olds,
+and adults differently (minimum sentences, buying knives, records): "im 17 and got caught with a
+blade" and "my son is 14" get the words for that age. The NLU model does not need the age (it is
+the same question at any age); the engine picks the reply's words for the band (`for_ages` in
+content/README.md).
+
+Phone numbers are the opposite: "is 101 free" and "is 116 123 free" are different questions,
+but the model's word features turn every number into the same token. So before the model
+reads a message (in training and when answering), each known number gets the name of its
+service next to it: "is 116 123 samaritans free".
 """
 
 from __future__ import annotations
@@ -46,6 +52,26 @@ _PATTERNS = [
 # "i'm in year 9": school years in England and Wales where the whole year group is in one age
 # band (year 11 holds 15 and 16-year-olds, year 13 17 and 18-year-olds, so they say nothing).
 _SCHOOL_YEAR = re.compile(r"\b(?:in|im in|i'm in)\s+(?:year|yr|y)\s?(7|8|9|10|12)\b", re.I)
+
+
+# The numbers the bot gives, with the words the training data uses for their services.
+_SERVICES = [
+    (re.compile(r"\b18001 ?101\b"), "textphone police non emergency"),
+    (re.compile(r"\b0800 ?555 ?111\b"), "crimestoppers"),
+    (re.compile(r"\b0800 ?1111\b"), "childline"),
+    (re.compile(r"\b116 ?123\b"), "samaritans"),
+    (re.compile(r"\b85258\b"), "shout text line"),
+    (re.compile(r"\b61016\b"), "british transport police text"),
+    (re.compile(r"(?<!\d )\b999\b"), "emergency"),
+    (re.compile(r"(?<![\d ]\d{5} )(?<!\d{5} )\b101\b"), "police non emergency"),
+]
+
+
+def name_numbers(text: str) -> str:
+    """`text` with the name of its service after every phone number the bot knows."""
+    for pattern, name in _SERVICES:
+        text = pattern.sub(rf"\g<0> {name}", text)
+    return text
 
 
 def stated_age(text: str) -> int | None:
