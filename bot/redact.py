@@ -317,10 +317,16 @@ def english_words(count: int = ENGLISH_WORDS) -> frozenset[str]:
 
 
 def project_vocabulary(content_dir: Path, nlu_data: Path) -> frozenset[str]:
-    """Every word in the bot's replies and training examples: its own slang and spellings
-    ("bora", "wiv", "polis"), which no dictionary has."""
-    words: set[str] = set()
-    files = [*sorted(content_dir.rglob("*.yml")), *sorted(nlu_data.glob("*.yml"))]
+    """Every word in the bot's replies, training examples and safety rules: its own slang and
+    spellings ("bora", "wiv", "polis"), which no dictionary has."""
+    from bot.safety import KNIFE, STABBED, STABBED_SLANG
+
+    words: set[str] = set(re.findall(r"[a-z]+", KNIFE + STABBED + STABBED_SLANG))
+    files = [
+        *sorted(content_dir.rglob("*.yml")),
+        *sorted(nlu_data.glob("*.yml")),
+        *sorted((nlu_data.parent / "safety" / "data").glob("*.yml")),
+    ]
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
