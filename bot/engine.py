@@ -53,6 +53,13 @@ URGENT_INTENTS = (
 # The NLU model's intents that get the emergency reply (999 first). The safety net has the last
 # word on them: when it says a message is about something over or everyday, they are not given.
 EMERGENCIES = ("emergency_help", "emergency_first_aid")
+# The crisis intents: when the safety net is sure a message is everyday or about something
+# over ("cut my hair", "dying of laughter"), they are not given either.
+CRISES = ("crisis_self_harm", "crisis_suicidal", "crisis_friend")
+# Greetings, thanks and questions about the bot are answered only when the model is sure: an
+# unsure "hello or goodbye?" helps nobody, so a message that is neither ("k", "😂", "bonjour")
+# gets the honest fallback with the menus instead.
+SMALLTALK = "smalltalk"
 # When the intents are unsure but the topic is clear, this reply gives an overview of the
 # topic with its buttons. Emergency and crisis have no overview: their own replies are short
 # and carry their numbers.
@@ -60,7 +67,6 @@ TOPIC_OVERVIEWS = {
     "consequences": "menu_law",
     "support": "menu_support",
     "reporting": "menu_report",
-    "smalltalk": "help",
 }
 # Short lines (in content/replies/) added to a reply so that it never loses the number its
 # topic promises: a clarifying question that may be about reporting still gives Crimestoppers.
@@ -232,13 +238,13 @@ class ConfidencePolicy:
         ):
             same = [s.name for s in ranking if topic_of(s.name) == best_topic]
             return Decision("topic", tuple(same[: self.candidates]), mass, best_topic)
-        if top.confidence >= self.clarify_at:
+        if top.confidence >= self.clarify_at and topic_of(top.name) != SMALLTALK:
             picked = [
                 s.name
                 for s in ranking[: self.candidates]
                 if s.name != OUT_OF_SCOPE
                 and (s is top or s.confidence >= self.clarify_at / 2)
-                and topic_of(s.name) is not None
+                and topic_of(s.name) not in (None, SMALLTALK)
             ]
             if len(picked) >= 2:
                 return Decision("clarify", tuple(picked), top.confidence, topic_of(top.name))
@@ -339,6 +345,8 @@ class Engine:
             else:
                 if verdict.settled:
                     parse = Parse(tuple(s for s in parse.ranking if s.name not in EMERGENCIES))
+                if verdict.calm:
+                    parse = Parse(tuple(s for s in parse.ranking if s.name not in CRISES))
                 band = age_band(stated_age(text))
                 reply = await self._understood(content, parse, user, text, band)
         if verdict.emergency == "uncertain" and reply.topic != "emergency":

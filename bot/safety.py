@@ -494,6 +494,9 @@ class Verdict:
     crisis: the crisis reply to give (or to add a helpline from), or None.
     settled: the message is about something over, or an everyday thing, so even if the NLU
     model picks an emergency intent, no emergency reply is given.
+    calm: no crisis, and the classifier is sure of it (an everyday message, or one about
+    something over): "cut my hair" or "dying of laughter" never gets a crisis reply, even if
+    the NLU model picks a crisis intent.
     """
 
     emergency: Urgency | None = None
@@ -501,6 +504,7 @@ class Verdict:
     crisis: str | None = None
     why: str = ""
     settled: bool = False
+    calm: bool = False
 
 
 @dataclass(frozen=True)
@@ -526,7 +530,9 @@ class SafetyPolicy:
     whose event is over (time words) is uncertain when now >= now_uncertain.
     A crisis rule or crisis share >= crisis_alone gets a helpline, unless everyday >=
     crisis_veto. With no emergency, everyday plus past >= settled_at (or a rule that was
-    overruled) keeps the NLU model's emergency intents from being answered.
+    overruled) keeps the NLU model's emergency intents from being answered. With no crisis,
+    a crisis share below crisis_calm and everyday plus past >= settled_at keeps its crisis
+    intents from being answered.
     """
 
     strong_clear: float = 0.15
@@ -539,6 +545,7 @@ class SafetyPolicy:
     crisis_alone: float = 0.5
     crisis_veto: float = 0.9
     settled_at: float = 0.5
+    crisis_calm: float = 0.15
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
         """Combine the rules with the classifier's grades (None when it is unavailable)."""
@@ -569,16 +576,19 @@ class SafetyPolicy:
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_uncertain:
             emergency, why = "uncertain", "the classifier thinks it may be happening now"
+        over_or_everyday = everyday + grades.get(PAST, 0.0) >= self.settled_at
         settled = emergency is None and (
             signals.emergency is not None  # a rule fired and was overruled
-            or everyday + grades.get(PAST, 0.0) >= self.settled_at
+            or over_or_everyday
         )
+        calm = crisis is None and crisis_share < self.crisis_calm and over_or_everyday
         return Verdict(
             emergency=emergency,
             emergency_reply=self._emergency_reply(signals, grades),
             crisis=crisis,
             why=why,
             settled=settled,
+            calm=calm,
         )
 
     def _crisis(
