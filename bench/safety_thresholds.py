@@ -7,6 +7,10 @@ prints, for each: emergency recall (999 at the top), helpline recall, false 999s
 messages, past or hypothetical messages given the 999 reply, and topic accuracy.
 
     .venv/bin/python bench/safety_thresholds.py [reports/lowo_predictions.jsonl]
+    .venv/bin/python bench/safety_thresholds.py [file] now_uncertain=0.3,0.5 crisis_veto=0.9,1.0
+    .venv/bin/python bench/safety_thresholds.py [file] --policy
+
+With name=values arguments, only those SafetyPolicy fields are swept (every combination).
 """
 
 from __future__ import annotations
@@ -79,7 +83,12 @@ def line(name: str, s: Scores) -> str:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "reports" / "lowo_predictions.jsonl"
+    files = [a for a in sys.argv[1:] if not a.startswith("-") and "=" not in a]
+    path = Path(files[0]) if files else ROOT / "reports" / "lowo_predictions.jsonl"
+    asked = {
+        name: tuple(float(v) for v in values.split(","))
+        for name, values in (a.split("=", 1) for a in sys.argv[1:] if "=" in a)
+    }
     cases, nlu, grades = load(path)
     base_safety, base_policy = SafetyPolicy(), ConfidencePolicy()
     print(line("as shipped", run(cases, nlu, grades, base_safety, base_policy)))
@@ -97,7 +106,7 @@ def main() -> None:
             name = " ".join(f"{k}={v}" for k, v in change.items())
             print(line(name, run(cases, nlu, grades, base_safety, policy)), flush=True)
         return
-    grid = {
+    grid = asked or {
         "strong_clear": (0.05, 0.15),
         "now_clear": (0.3, 0.5),
         "weak_uncertain": (0.05, 0.1, 0.2),

@@ -7,9 +7,10 @@ the same question at any age); the engine picks the reply's words for the band (
 content/README.md).
 
 Phone numbers are the opposite: "is 101 free" and "is 116 123 free" are different questions,
-but the model's word features turn every number into the same token. So before the model
-reads a message (in training and when answering), each known number gets the name of its
-service next to it: "is 116 123 samaritans free".
+but the model's word features turn every number into the same token, and the pieces of
+"116 123" look like the "16" of "under 16". So before the model reads a message (in training
+and when answering), each known number is named: a helpline's number becomes its name ("is
+samaritans free"); 999 and 101, short and well known, keep their digits beside their names.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ _PATTERNS = [
 _SCHOOL_YEAR = re.compile(r"\b(?:in|im in|i'm in)\s+(?:year|yr|y)\s?(7|8|9|10|12)\b", re.I)
 
 
+_NOT_MONEY = r"(?!\s*(?:%|quid|pounds?\b|p\b|points?\b))"
 # The numbers the bot gives, with the words the training data uses for their services.
 _SERVICES = [
     (re.compile(r"\b18001 ?101\b"), "textphone police non emergency"),
@@ -62,15 +64,18 @@ _SERVICES = [
     (re.compile(r"\b116 ?123\b"), "samaritans"),
     (re.compile(r"\b85258\b"), "shout text line"),
     (re.compile(r"\b61016\b"), "british transport police text"),
-    (re.compile(r"(?<!\d )\b999\b"), "emergency"),
-    (re.compile(r"(?<![\d ]\d{5} )(?<!\d{5} )\b101\b"), "police non emergency"),
+    (re.compile(rf"(?<![£$])(?<!\d )\b999\b{_NOT_MONEY}"), "999 emergency"),
+    (
+        re.compile(rf"(?<![£$])(?<![\d ]\d{{5}} )(?<!\d{{5}} )\b101\b{_NOT_MONEY}"),
+        "101 police non emergency",
+    ),
 ]
 
 
 def name_numbers(text: str) -> str:
-    """`text` with the name of its service after every phone number the bot knows."""
+    """`text` with every phone number the bot knows named (see above)."""
     for pattern, name in _SERVICES:
-        text = pattern.sub(rf"\g<0> {name}", text)
+        text = pattern.sub(name, text)
     return text
 
 

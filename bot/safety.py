@@ -112,7 +112,13 @@ EMERGENCY_DANGER = [
     r"\b(?:im|i am|we are|were) (?:being|getting) (?:chased|followed|attacked|jumped|"
     r"robbed|mugged|stabbed|threatened|surrounded)\b",
     r"\b(?:going to|gonna|gna|about to|trying to|tryna|tryin to|wants to|want to|will) "
-    r"(?:stab|shank|chef|wet|splash|kill|merk|murk|jook|juke|poke|cut|nank|bore|ching|hurt|jump|attack|rob) "
+    r"(?:stab|shank|chef|wet|merk|murk|nank|ching|attack|rob) "
+    r"(?:me|us|him|her|my (?:mate|friend|bro|brother|cousin|sister|mum|dad))\b",
+    # a person threatening to kill or hurt: "hes gonna kill me", "a girl said shes gonna cut me"
+    r"\b(?:he|hes|she|shes|they|theyre|theyll|hell|shell|someone|somebody|a man|a guy|man|mans|"
+    r"guy|boy|boys|girl|girls|men|them|my ex|my dad|my stepdad|mums boyfriend)\b(?: \w+){0,3} "
+    r"(?:going to|gonna|gna|about to|trying to|tryna|tryin to|wants to|want to|will) "
+    r"(?:kill|hurt|jump|cut|bore|splash|jook|juke|poke) "
     r"(?:me|us|him|her|my (?:mate|friend|bro|brother|cousin|sister|mum|dad))\b",
     r"\b(?:is|are|s|re) (?:attacking|stabbing|robbing|mugging|jumping|beating up|hitting) (?:me|us|my \w+|him|her|someone)\b",
     # a cry for help, not a request for it ("can anyone help me leave" is for the model)
@@ -123,7 +129,7 @@ EMERGENCY_DANGER = [
     r"\b(?:its|this is|it is) an emergency\b|^emergency\b(?! number| services| sms| text)",
     r"^(?:help ?)+[!?]*$",
     # "help im in danger", "help theres a man outside": a message that starts with a cry for help
-    r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|my|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
+    r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
     r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
     r"\b(?:stabbing|knife fight|fight with knives)\b.*\b(?:happening|going on|going down|right now|rn)\b",
@@ -134,8 +140,12 @@ CRISIS_SUICIDAL = [
     r"(?:myself|my self|meself|me self)\b",
     r"\bkms\b|\bk m s\b|\bkmsl\b",
     r"\b(?:suicide|suicidal|suicdal|suicde|sucidal|sucide|suiside|suicidle|sewerslide|unalive|unalived)\b",
-    r"\b(?:want|wanna|wish|wished|going|gonna|ready|deserve|like|need) (?:to )?(?:die|be dead|not exist|"
+    r"\b(?:want|wanna|wish|wished|ready|deserve|like|need) (?:to )?(?:die|be dead|not exist|"
     r"stop existing|disappear forever|not be alive|stop living|end it|end it all|end everything|end things)\b",
+    r"\b(?:going|gonna) (?:to )?(?:not exist|stop existing|disappear forever|stop living|end it|"
+    r"end it all|end everything|end things)\b",
+    r"\b(?:think|thinking|thought|thinkin) (?:about|of|bout|abt) (?:dying|death|being dead|not being (?:here|alive)|"
+    r"not existing|killing myself|ending it|ending my life)\b",
     r"\b(?:wish|wishing) (?:i|id|i was|i were|i had) (?:was |were |)?(?:dead|never born|not born|not here|gone|not alive)\b",
     r"\b(?:do not|dont|don t|dnt|doesnt|no longer|not|never) (?:want|wanna) (?:to )?(?:be here|live|exist|be alive|"
     r"wake up|go on|be around|carry on)\b",
@@ -205,6 +215,12 @@ EMERGENCY_INJURY_WEAK = [
     r"\b(?:cut|wound|gash) (?:is |s |)(?:deep|really deep|massive|wont close|open)\b",
 ]
 EMERGENCY_DANGER_WEAK = [
+    # "hes gonna kill me" is a threat, "this test is gonna kill me" is not
+    r"\b(?:going to|gonna|gna|about to|trying to|tryna|tryin to|wants to|want to|will) "
+    r"(?:kill|hurt|jump|splash|jook|juke|poke|cut|bore) "
+    r"(?:me|us|him|her|my (?:mate|friend|bro|brother|cousin|sister|mum|dad))\b",
+    # "help my laptop crashed": a cry for help that starts with "help my"
+    r"^(?:help|sos|emergency)[!?]* my\b",
     r"\b(?:hiding|locked in|locked myself in|hid)\b.*\b(?:from|knife|blade|outside|coming|them|him)\b",
     rf"\b{KNIFE} out\b|\b(?:pulled|pulling|whipped|took|got|brought) (?:out )?(?:a |an |the |his |her |their )?{KNIFE}(?: out)?\b",
     rf"\b(?:waiting|outside|at the (?:door|gate|gates|window))\b.*\b{KNIFE}\b|\b{KNIFE}\b.*\b(?:waiting|outside)\b",
@@ -215,6 +231,10 @@ EMERGENCY_DANGER_WEAK = [
     r"\b(?:a |the )?(?:car|van|moped|bike)s? (?:keeps?|that|thats|is|has been) \w*\s?(?:following|driving past|circling|waiting)\b",
 ]
 
+_GAMES = (
+    r"game|games|video game|match|round|ranked|fortnite|cod|call of duty|gta|roblox|minecraft|"
+    r"valorant|warzone|apex|overwatch|pubg|cs2|csgo|rainbow six|r6|fifa|fc \d+"
+)
 # Everyday idioms that use dramatic words. Matches are removed before the rules run, so
 # "this song is killing me" is not read as danger.
 IDIOMS = [
@@ -230,15 +250,20 @@ IDIOMS = [
     r"(?:is |s |)(?:about to |gonna |going to |)(?:dying|dead|died|die)\b",
     r"\b(?:could|would) (?:kill|murder|die) for\b|\bcould murder (?:a|an|some)\b",
     r"\bcut (?:my|his|her|their|your|ur) (?:hair|fringe|nails|finger|thumb|hand|losses)\b(?! on purpose)",
-    r"\bcut (?:myself|my finger|my hand|my thumb) (?:shaving|cooking|by accident|accidentally|on (?:a|the|some))\b",
+    r"\bcut (?:myself|meself|masel|my finger|my hand|my thumb|my knee|my leg) "
+    r"(?:(?:on my \w+ )?(?:shaving|cooking|chopping)|by accident|accidentally|on (?:a|the|some))\b",
+    r"\b(?:shaving|cooking|chopping)\b.*\bcut (?:myself|meself|masel)\b",
     r"\bcut (?:the crap|it out|class|school|lessons?|down|back)\b|\bcutting (?:down|back|class|school|lessons?)\b",
     r"\b(?:knife and fork|butter knife|butter with a knife|bread knife)\b",
     r"\b(?:fortnite|cod|call of duty|csgo|cs2|valorant|roblox|minecraft|fifa|gta|game|games|skin|skins) "
     r"(?:knife|knives|blade)\b",
     r"\b(?:knife|knives|blade) (?:skin|skins|emote|in (?:fortnite|cod|call of duty|csgo|cs2|valorant|roblox|minecraft|gta))\b",
-    r"\b(?:bled out|bleeding out|died|killed|stabbed|shanked|shot|knifed) in (?:the |a |my |)"
-    r"(?:game|match|round|fortnite|cod|call of duty|gta|roblox|minecraft|valorant|warzone)\b",
-    r"\b(?:in|on) (?:the |)(?:game|fortnite|cod|call of duty|gta|roblox|minecraft|valorant|warzone)\b.*\b(?:shot|killed|stabbed|died)\b",
+    r"\b(?:bled out|bleeding out|died|killed|stabbed|shanked|shot|knifed) in (?:the |a |my |his |her |)"
+    rf"(?:{_GAMES})\b",
+    rf"\b(?:in|on|playing|playin) (?:the |)(?:{_GAMES})\b.*\b(?:shot|killed|stabbed|shanked|knifed|died)\b",
+    rf"\b(?:shot|killed|stabbed|shanked|knifed)\b.*\b(?:in|on) (?:the |)(?:{_GAMES})\b",
+    r"\b(?:stabbed|stabbing|poked|jabbed) (?:me |us |him |her |my \w+ |)(?:by|with) (?:a |an |the |my |his |her |their |)"
+    r"(?:\w+s )?(?:pin|pins|needle|fork|thorn|splinter|cactus|toothpick)\b",
     r"\bkill (?:me now|me) (?:lol|lmao|😂|🤣|💀)",
     r"\b(?:mum|mom|mam|mums|moms|dad|dads|parents|teacher|miss|sir|nan|gran|coach|sister|brother)\b"
     r"[\w ]*\b(?:kill|murder|kills|murders) (?:me|us)\b",

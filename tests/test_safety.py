@@ -99,3 +99,46 @@ def test_normalise_handles_apostrophes_case_and_stretched_words() -> None:
 def test_a_cry_for_help_at_the_end_of_a_long_message_is_caught() -> None:
     rambling = "so basically today was long and school was boring and " * 60
     assert routed(rambling + "and now my mate is bleeding loads") == "emergency_first_aid"
+
+
+@pytest.mark.parametrize(
+    ("text", "weak"),
+    [
+        # a person threatening: a strong rule, 999 unless the classifier is sure it is everyday
+        ("the guy at the bus stop says hes gonna kill me", False),
+        ("a girl in the car park said shes going to cut me", False),
+        ("my stepdad is shouting that he will hurt my mum", False),
+        # a test, a parent or the person writing: only the classifier can tell, so a weak rule
+        ("this physics exam is gonna kill me", True),
+        ("im going to kill my cousin she ate my pizza", True),
+        ("help my tablet wont turn on", True),
+    ],
+)
+def test_threats_by_a_person_are_strong_and_figures_of_speech_weak(text: str, weak: bool) -> None:
+    signals = net.scan(text)
+    assert signals.emergency_now
+    assert signals.weak is weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got shanked in ranked again, my team is useless",
+        "he knifed me in warzone from behind a wall",
+        "my sister stabbed me with a fork for nicking a chip",
+        "got stabbed by a cactus in my nans garden",
+        "im gonna die if i dont get tickets",
+        "cut meself shaving again",
+    ],
+)
+def test_games_forks_and_exaggeration_raise_nothing(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency is None and signals.crisis is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i think about dying a lot", "been thinkin bout not being here", "im gonna end it all tonight"],
+)
+def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
+    assert routed(text) == "crisis_suicidal"
