@@ -195,6 +195,8 @@ class ConfidencePolicy:
                (topic_margin), the topic's overview is given instead of a clarifying
                question: it offers the likely intents as buttons and carries the topic's
                number.
+    Small talk (greetings, thanks, questions about the bot) has no overview and is never
+    offered as a clarifying question: unsure small talk gets the fallback.
 
     The values were chosen on leave-one-writer-out predictions (`python -m bot evaluate`
     writes them; `bench/safety_thresholds.py --policy` sweeps these values on them), never

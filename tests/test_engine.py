@@ -280,3 +280,31 @@ async def test_system_replies_count_when_they_answer_someone(
     assert "only read text" in reply.text
     engine.system("slow_down")
     assert [e.reply_id for e in memory.events] == ["not_text"]
+
+
+async def test_unsure_small_talk_gets_the_fallback_not_a_hello_or_goodbye_question(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    """ "k" or "😂" leaves the model guessing between greetings: the honest fallback, with
+    the menus, helps more than "did you mean hello or goodbye?"."""
+    unsure = FakeParser(default=[("greet", 0.39), ("goodbye", 0.27), ("thanks", 0.1)])
+    reply = await fake_engine(unsure).answer("k", USER)
+    assert (reply.kind, reply.reply_id) == ("fallback", "fallback")
+    assert {"menu_law", "menu_support", "menu_report"} <= {b.reply_id for b in reply.buttons}
+    sure = FakeParser(default=[("greet", 0.9), ("goodbye", 0.05)])
+    assert (await fake_engine(sure).answer("hiya", USER)).reply_id == "greet"
+
+
+async def test_a_crisis_intent_is_not_given_when_the_safety_classifier_is_sure_it_is_everyday(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    nlu = FakeParser(default=[("crisis_self_harm", 0.8), ("out_of_scope", 0.15)])
+    everyday = FakeParser(default=[("everyday", 0.95), ("self_harm", 0.03)])
+    reply = await fake_engine(nlu, grader=everyday).answer("need to trim my fringe", USER)
+    assert reply.topic == "fallback"
+    assert "116 123" not in reply.text
+    # the same model answer, but the classifier sees a crisis: the helpline is given
+    unsure = FakeParser(default=[("everyday", 0.6), ("self_harm", 0.3)])
+    reply = await fake_engine(nlu, grader=unsure).answer("need to trim my fringe", USER)
+    assert reply.topic == "crisis"
+    assert "116 123" in reply.text

@@ -138,7 +138,11 @@ def test_games_forks_and_exaggeration_raise_nothing(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["i think about dying a lot", "been thinkin bout not being here", "im gonna end it all tonight"],
+    [
+        "i keep thinking about death these days",
+        "been thinkin bout not being here",
+        "im gonna end it all tonight",
+    ],
 )
 def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
     assert routed(text) == "crisis_suicidal"
