@@ -53,6 +53,10 @@ URGENT_INTENTS = (
 # The NLU model's intents that get the emergency reply (999 first). The safety net has the last
 # word on them: when it says a message is about something over or everyday, they are not given.
 EMERGENCIES = ("emergency_help", "emergency_first_aid")
+# ...and the same goes for "how do I report something happening right now", which starts with 999:
+# "i saw a knife at school last week, should i tell someone" is a question for the other
+# reporting answers.
+HAPPENING_NOW = (*EMERGENCIES, "report_now")
 # The crisis intents: when the safety net is sure a message is everyday or about something
 # over ("cut my hair", "dying of laughter"), they are not given either.
 CRISES = ("crisis_self_harm", "crisis_suicidal", "crisis_friend")
@@ -346,9 +350,9 @@ class Engine:
                 reply = self._reply(content, "fallback", None, 0.0, "fallback")
             else:
                 if verdict.settled:
-                    parse = Parse(tuple(s for s in parse.ranking if s.name not in EMERGENCIES))
+                    parse = _without(parse, HAPPENING_NOW)
                 if verdict.calm:
-                    parse = Parse(tuple(s for s in parse.ranking if s.name not in CRISES))
+                    parse = _without(parse, CRISES)
                 band = age_band(stated_age(text))
                 reply = await self._understood(content, parse, user, text, band)
         if verdict.emergency == "uncertain" and reply.topic != "emergency":
@@ -539,6 +543,12 @@ class Engine:
                 not_understood=not_understood,
             )
         )
+
+
+def _without(parse: Parse, intents: tuple[str, ...]) -> Parse:
+    """The model's ranking without the intents the safety net has ruled out. The confidence
+    of the rest is left as it was: the model was no surer of them than it said."""
+    return Parse(tuple(s for s in parse.ranking if s.name not in intents))
 
 
 def model_text(text: str) -> str:

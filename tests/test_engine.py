@@ -308,3 +308,20 @@ async def test_a_crisis_intent_is_not_given_when_the_safety_classifier_is_sure_i
     reply = await fake_engine(nlu, grader=unsure).answer("need to trim my fringe", USER)
     assert reply.topic == "crisis"
     assert "116 123" in reply.text
+
+
+async def test_something_over_is_not_answered_with_the_report_it_now_reply(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    nlu = FakeParser(
+        default=[("report_now", 0.7), ("report_anonymous", 0.15), ("report_police_101", 0.1)]
+    )
+    past = FakeParser(default=[("past", 0.8), ("general", 0.2)])
+    text = "someone had a blade at the park on saturday, who do i tell"
+    reply = await fake_engine(nlu, grader=past).answer(text, USER)
+    assert reply.reply_id != "report_now"
+    assert reply.topic == "reporting"
+    assert "0800 555 111" in reply.text
+    assert "999" not in reply.text.split("\n\n")[0]
+    now = FakeParser(default=[("general", 0.6), ("danger_now", 0.25)])
+    assert (await fake_engine(nlu, grader=now).answer(text, USER)).reply_id == "report_now"
