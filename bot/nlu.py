@@ -66,6 +66,14 @@ class Parser(Protocol):
     async def close(self) -> None: ...
 
 
+def missing_model(model_path: Path) -> FileNotFoundError:
+    """The one sentence for a model that is not there."""
+    return FileNotFoundError(
+        f"There is no trained model at {model_path}. Run 'make run' (which trains it) "
+        "or 'python -m bot train'."
+    )
+
+
 class RasaParser:
     """The trained Rasa model, loaded once, in this process."""
 
@@ -81,10 +89,7 @@ class RasaParser:
     def load(cls, model_path: Path) -> RasaParser:
         """Load a model archive made by `python -m bot train` (takes several seconds)."""
         if not model_path.exists():
-            raise FileNotFoundError(
-                f"There is no trained model at {model_path}. Run 'make run' (which trains it) "
-                "or 'python -m bot train'."
-            )
+            raise missing_model(model_path)
         from bot.logs import quiet_imports, quiet_structlog
 
         # Rasa would otherwise print every message's text; privacy cannot depend on the caller

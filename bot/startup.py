@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import SQLAlchemyError
@@ -117,9 +118,27 @@ def make_parser(settings: Settings) -> WatchedParser:
             "'make run' retrains it, or run: python -m bot train"
         )
     started = time.perf_counter()
-    parser = RasaParser.load(settings.model_path)
+    parser = load_model(settings.model_path)
     log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
     return WatchedParser(parser)
+
+
+def load_model(path: Path) -> Parser:
+    """A trained model archive on the fast path (bot/fastpath.py: a fraction of a second, no
+    TensorFlow), or, when the archive holds something the fast path does not reproduce
+    exactly, with Rasa's own loader (seconds, and hundreds of MB more), saying why."""
+    from bot.fastpath import FastParser, UnsupportedModel
+
+    try:
+        return FastParser.load(path)
+    except UnsupportedModel as exc:
+        log.warning(
+            "%s is loaded with Rasa itself, which starts slower and takes more memory, because "
+            "the fast path cannot run it exactly: %s",
+            path,
+            exc,
+        )
+    return RasaParser.load(path)
 
 
 def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
@@ -138,8 +157,8 @@ def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
         )
         return None
     if lazy:
-        return LazyParser(lambda: RasaParser.load(path))
-    return RasaParser.load(path)
+        return LazyParser(lambda: load_model(path))
+    return load_model(path)
 
 
 class LazyParser:
