@@ -172,7 +172,8 @@ def main() -> int:
         )
     print(
         f"Rasa's server at {args.rate:.0f}/s: p50 {percentile(rasa_paced.latencies_ms, 0.5):.1f} ms,"
-        f" p99 {percentile(rasa_paced.latencies_ms, 0.99):.1f} ms"
+        f" p99 {percentile(rasa_paced.latencies_ms, 0.99):.1f} ms,"
+        f" {rasa_paced.cpu_ms_per_message:.2f} ms CPU a parse (flat out {rasa_cpu:.2f})"
     )
     met_all = all(GOALS[key][1](figures["this checkout"][key]) for key in GOALS)
     print("issue 13's goals (this checkout): " + ("all met" if met_all else "NOT all met (!)"))

@@ -1,0 +1,103 @@
+"""Where the bot's CPU goes per message: cProfile on the whole path, under load.
+
+Runs the real bot (bot.telegram.app.serve, as `python -m bot run` does) in this process against
+the stand-in Bot API, sends the load benchmark's mix of typed questions, taps and commands as
+fast as the bot answers them, and profiles only the bot's own thread while it answers (not
+its start-up, and not the stand-in server, which runs on a thread of its own). Prints the
+functions that cost the most, by their own time and with what they call.
+
+    .venv/bin/python bench/profile_path.py [--seconds 10] [--out bench/results/path.prof]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import MODEL, Users  # noqa: E402
+from bot.logs import configure_logging  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.telegram.app import serve  # noqa: E402
+from tests.botapi import BotAPI  # noqa: E402
+from tests.telegram_harness import bot_environment  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--users", type=int, default=2400)
+    parser.add_argument("--log-level", default="WARNING", help="the bot's LOG_LEVEL")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "path.prof"))
+    parser.add_argument("--top", type=int, default=35)
+    args = parser.parse_args()
+
+    profiler = cProfile.Profile()
+    counts: dict[str, float] = {}
+    with BotAPI() as api, tempfile.TemporaryDirectory() as tmp:
+        env = bot_environment(
+            api,
+            Path(tmp),
+            MODEL_PATH=str(MODEL),
+            LOG_LEVEL=args.log_level,
+            SEND_RATE="10000",
+            PSEUDONYM_KEY="bench",
+        )
+        settings = Settings.from_env(env, root=ROOT)
+        configure_logging(settings.log_level)
+
+        async def run() -> None:
+            loop = asyncio.get_running_loop()
+            stop = asyncio.Event()
+
+            def drive() -> None:
+                api.wait_for(lambda s: s.calls["getUpdates"] >= 1, timeout=120)
+                time.sleep(0.5)  # past the first poll
+                crowd = Users(api, args.users, 100_000, 3)
+                loop.call_soon_threadsafe(profiler.enable)
+                began = time.perf_counter()
+                while time.perf_counter() - began < args.seconds:
+                    if not crowd.send_one():
+                        time.sleep(0.002)
+                deadline = time.perf_counter() + 60
+                while crowd.waiting and time.perf_counter() < deadline:
+                    crowd.collect()
+                    time.sleep(0.02)
+                loop.call_soon_threadsafe(profiler.disable)
+                counts["answered"] = crowd.answered
+                counts["seconds"] = time.perf_counter() - began
+                loop.call_soon_threadsafe(stop.set)
+
+            driver = threading.Thread(target=drive, daemon=True)
+            driver.start()
+            await serve(settings, stop=stop)
+            driver.join()
+
+        asyncio.run(run())
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(out)
+    answered = int(counts.get("answered", 0))
+    print(f"{answered} messages answered in {counts.get('seconds', 0):.1f} s; profile in {out}")
+    stats = pstats.Stats(str(out))
+    total = stats.total_tt  # type: ignore[attr-defined]
+    print(f"profiled CPU of the bot's thread: {total * 1000 / max(answered, 1):.2f} ms a message")
+    stats.sort_stats("tottime").print_stats(args.top)
+    stats.sort_stats("cumulative").print_stats(args.top)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
