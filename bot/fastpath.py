@@ -21,8 +21,8 @@ import json
 import re
 import tarfile
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -144,34 +144,58 @@ def _char_wb_ngrams(document: str, low: int, high: int) -> list[str]:
     return grams
 
 
-@dataclass(frozen=True)
 class Featurizer:
     """One CountVectorsFeaturizer's sentence features: n-gram counts over its vocabulary."""
 
-    vocabulary: Mapping[str, int]
-    analyze: Callable[[str, int, int], list[str]]
-    low: int
-    high: int
-    lowercase: bool
+    CACHED_WORDS = 50_000
+
+    def __init__(
+        self,
+        vocabulary: Mapping[str, int],
+        analyzer: str,
+        low: int,
+        high: int,
+        lowercase: bool,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.analyzer = analyzer
+        self.low = low
+        self.high = high
+        self.lowercase = lowercase
+        # char_wb n-grams never cross a space, so each word's features are looked up once.
+        self._by_word: dict[str, tuple[int, ...]] = {}
 
     @property
     def size(self) -> int:
         return len(self.vocabulary)
 
-    def counts(self, words: list[str]) -> dict[int, int]:
+    def counts(self, words: list[str]) -> Counter[int]:
         tokens = [_NUMBER.sub("__NUMBER__", word) for word in words]
         if self.lowercase:  # Rasa lowers the tokens, then scikit-learn the document
             tokens = [token.lower() for token in tokens]
         document = " ".join(tokens)
         if self.lowercase:
             document = document.lower()
-        found: dict[int, int] = {}
+        found: Counter[int] = Counter()
+        if self.analyzer == "char_wb":
+            for word in document.split():
+                found.update(self._word_features(word))
+            return found
         vocabulary = self.vocabulary
-        for gram in self.analyze(document, self.low, self.high):
-            index = vocabulary.get(gram)
-            if index is not None:
-                found[index] = found.get(index, 0) + 1
+        grams = _word_ngrams(document, self.low, self.high)
+        found.update(vocabulary[gram] for gram in grams if gram in vocabulary)
         return found
+
+    def _word_features(self, word: str) -> tuple[int, ...]:
+        known = self._by_word.get(word)
+        if known is None:
+            vocabulary = self.vocabulary
+            grams = _char_wb_ngrams(word, self.low, self.high)
+            known = tuple(vocabulary[gram] for gram in grams if gram in vocabulary)
+            if len(self._by_word) >= self.CACHED_WORDS:
+                self._by_word.clear()
+            self._by_word[word] = known
+        return known
 
 
 class FastModel:
@@ -225,13 +249,12 @@ class FastModel:
             if payload is not None:
                 return [payload]
         words = tokenize(text)
-        columns: list[int] = []
-        values: list[int] = []
+        found: dict[int, int] = {}
         for featurizer, offset in zip(self.featurizers, self.offsets, strict=True):
-            found = featurizer.counts(words)
-            for index in sorted(found):
-                columns.append(offset + index)
-                values.append(found[index])
+            for index, count in featurizer.counts(words).items():
+                found[offset + index] = count
+        columns = sorted(found)
+        values = [found[column] for column in columns]
         probabilities = self._probabilities(columns, values)
         ranking = sorted(
             zip(self.classes, probabilities.tolist(), strict=True), key=lambda item: -item[1]
@@ -393,9 +416,8 @@ def _featurizer(node: dict[str, Any], files: dict[str, bytes]) -> Featurizer:
     ]
     if changed:
         raise UnsupportedModel(f"CountVectorsFeaturizer sets {', '.join(changed)}")
-    analyzers = {"word": _word_ngrams, "char_wb": _char_wb_ngrams}
     analyzer = settings["analyzer"]
-    if analyzer not in analyzers:
+    if analyzer not in ("word", "char_wb"):
         raise UnsupportedModel(f"CountVectorsFeaturizer's analyzer {analyzer!r}")
     low, high = settings["min_ngram"], settings["max_ngram"]
     if not (isinstance(low, int) and isinstance(high, int) and 1 <= low <= high):
@@ -411,7 +433,7 @@ def _featurizer(node: dict[str, Any], files: dict[str, bytes]) -> Featurizer:
         raise UnsupportedModel("a featurizer has no vocabulary for the message text")
     if sorted(vocabulary.values()) != list(range(len(vocabulary))):
         raise UnsupportedModel("a featurizer's vocabulary is not numbered 0 to n-1")
-    return Featurizer(vocabulary, analyzers[analyzer], low, high, bool(settings["lowercase"]))
+    return Featurizer(vocabulary, analyzer, low, high, bool(settings["lowercase"]))
 
 
 def _logistic_regression(
