@@ -53,6 +53,9 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--users", type=int, default=2400)
+    parser.add_argument(
+        "--rate", type=float, default=0, help="messages a second (default: as fast as answered)"
+    )
     parser.add_argument("--log-level", default="WARNING", help="the bot's LOG_LEVEL")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "path.prof"))
     parser.add_argument("--top", type=int, default=35)
@@ -91,9 +94,13 @@ def main() -> int:
                     loop.call_soon_threadsafe(profiler.enable)
                 cpu_before.update(thread_cpu())
                 began = time.perf_counter()
+                next_at = began
                 while time.perf_counter() - began < args.seconds:
                     if not crowd.send_one():
                         time.sleep(0.002)
+                    elif args.rate:
+                        next_at += 1 / args.rate
+                        time.sleep(max(0.0, next_at - time.perf_counter()))
                 deadline = time.perf_counter() + 60
                 while crowd.waiting and time.perf_counter() < deadline:
                     crowd.collect()

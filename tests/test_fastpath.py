@@ -24,6 +24,7 @@ import yaml
 from bot.engine import model_text
 from bot.fastpath import FastModel, FastParser, UnsupportedModel
 from bot.nlu import RasaParser
+from bot.retraining import fast_path_differences
 from bot.settings import Settings
 from bot.startup import make_grader, make_parser
 from bot.text import plain
@@ -88,8 +89,7 @@ def test_the_message_sets_are_all_read() -> None:
 
 def _rasa_ranking(parser: RasaParser, text: str) -> list[tuple[str, float]]:
     """Rasa's own answer: Agent.parse_message, through its graph runner."""
-    data = parser._executor.submit(parser._parse_with_agent, text).result()
-    return [(item["name"], float(item["confidence"])) for item in data["intent_ranking"]]
+    return [(score.name, score.confidence) for score in parser.rasas_own(text).ranking]
 
 
 @pytest.mark.parametrize("which", ["nlu", "safety"])
@@ -204,3 +204,19 @@ def test_the_default_parsers_are_the_fast_path() -> None:
     settings = Settings.from_env({"MODEL_PATH": str(MODEL)}, root=ROOT)
     assert isinstance(make_parser(settings).parser, FastParser)
     assert isinstance(make_grader(settings), FastParser)
+
+
+def test_retraining_refuses_a_model_the_fast_path_answers_differently(
+    tmp_path: Path, rasa_parser: RasaParser
+) -> None:
+    texts = ["who can i talk to", "someone has a knife", "hi", ""]
+    assert fast_path_differences(MODEL, rasa_parser, texts) == []
+    # The safety classifier's archive, checked against Rasa's NLU model: nothing agrees.
+    assert fast_path_differences(SAFETY_MODEL, rasa_parser, texts) == texts
+
+    def marked(nodes: dict[str, Any]) -> None:
+        _tokenizer(nodes)["uses"] = "tests.marked_tokenizer.MarkedTokenizer"
+
+    # An archive the fast path does not run is answered by Rasa: nothing to compare.
+    archive = _rewritten(MODEL, tmp_path / "nlu.tar.gz", marked)
+    assert fast_path_differences(archive, rasa_parser, texts) == []
