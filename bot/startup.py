@@ -170,13 +170,16 @@ def load_model(path: Path, preloaded: FastParser | Exception | None = None) -> P
     fast = read_fast(path) if preloaded is None else preloaded
     if not isinstance(fast, Exception):
         return fast
-    if not isinstance(fast, UnsupportedModel):
-        raise fast
+    if isinstance(fast, FileNotFoundError):
+        raise fast  # one sentence: there is no trained model
+    # Anything else the fast path could not do, expected (UnsupportedModel) or not, is left
+    # to Rasa: slower, never different.
+    why = fast if isinstance(fast, UnsupportedModel) else f"{type(fast).__name__}: {fast}"
     log.warning(
         "%s is loaded with Rasa itself, which starts slower and takes more memory, because "
         "the fast path cannot run it exactly: %s",
         path,
-        fast,
+        why,
     )
     return RasaParser.load(path)
 
