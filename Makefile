@@ -43,7 +43,7 @@ help:
 	@echo "make run    start the bot (Telegram if TELEGRAM_BOT_TOKEN is set, else a chat in this terminal)"
 	@echo "make test   run every check and the whole test suite"
 	@echo "make check  only the fast checks: content, formatting, lint, types, Dockerfile"
-	@echo "make bench  the load benchmark (a few minutes; prints the figures)"
+	@echo "make bench  the load and footprint benchmarks (several minutes; prints the figures)"
 	@echo "make evaluate  how well the NLU understands (writes reports/)"
 
 $(PY):
@@ -98,6 +98,7 @@ test: check $(MODELS) browser
 
 bench: $(MODELS)
 	$(PY) bench/load.py
+	$(PY) bench/footprint.py
 
 evaluate: $(MODELS)
 	$(PY) -m bot evaluate

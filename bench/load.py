@@ -152,9 +152,17 @@ class Users:
 
 
 def run_bot_phase(
-    name: str, rate: float, seconds: float, users: int, send_rate: int, seed: int
+    name: str,
+    rate: float,
+    seconds: float,
+    users: int,
+    send_rate: int,
+    seed: int,
+    root: Path = ROOT,
 ) -> tuple[Result, float, float]:
-    """One run of the bot under load; returns the result, start-up seconds and peak memory."""
+    """One run of the bot under load; returns the result, start-up seconds and peak memory.
+    `root` is the checkout whose bot runs (bench/footprint.py measures another for before
+    and after); the model is always this one's."""
     with BotAPI() as api, tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         api.message(1, "/start")  # waiting for the bot when it comes up
@@ -162,6 +170,7 @@ def run_bot_phase(
             api,
             Path(tmp),
             stdout=subprocess.DEVNULL,
+            cwd=root,
             PSEUDONYM_KEY="bench",
             SEND_RATE=str(send_rate),
         )

@@ -100,7 +100,7 @@ def cmd_shell(settings: Settings, args: argparse.Namespace) -> int:
     async def main() -> None:
         store = open_store(settings)
         try:
-            print("Loading the model (10 to 20 seconds)...", file=sys.stderr)
+            print("Loading the model...", file=sys.stderr)
             parser = make_parser(settings)
             grader = make_grader(settings)
         except BaseException:

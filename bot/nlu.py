@@ -1,10 +1,12 @@
 """Working out what a message means: the Rasa model, in this process or on a Rasa server.
 
 `Parser` is what the engine needs: `await parser.parse(text)` gives the intents ranked by
-confidence. `RasaParser` loads the trained model once and runs it on a worker thread so other
-chats are not held up; `RemoteParser` asks a Rasa server (`rasa run --enable-api`) over HTTP.
-Rasa and TensorFlow are imported only when a model is really loaded or trained: they take
-seconds to import and nothing else needs them.
+confidence. The bot normally answers with bot.fastpath.FastParser, which runs the trained
+archive without Rasa; `RasaParser` loads it with Rasa itself (when the fast path cannot run an
+archive, and for training and evaluation) and runs it on a worker thread so other chats are not
+held up; `RemoteParser` asks a Rasa server (`rasa run --enable-api`) over HTTP. Rasa and
+TensorFlow are imported only when a model is loaded by Rasa or trained: they take seconds to
+import and hundreds of MB, and nothing else needs them.
 """
 
 from __future__ import annotations
@@ -66,6 +68,14 @@ class Parser(Protocol):
     async def close(self) -> None: ...
 
 
+def missing_model(model_path: Path) -> FileNotFoundError:
+    """The one sentence for a model that is not there."""
+    return FileNotFoundError(
+        f"There is no trained model at {model_path}. Run 'make run' (which trains it) "
+        "or 'python -m bot train'."
+    )
+
+
 class RasaParser:
     """The trained Rasa model, loaded once, in this process."""
 
@@ -81,10 +91,7 @@ class RasaParser:
     def load(cls, model_path: Path) -> RasaParser:
         """Load a model archive made by `python -m bot train` (takes several seconds)."""
         if not model_path.exists():
-            raise FileNotFoundError(
-                f"There is no trained model at {model_path}. Run 'make run' (which trains it) "
-                "or 'python -m bot train'."
-            )
+            raise missing_model(model_path)
         from bot.logs import quiet_imports, quiet_structlog
 
         # Rasa would otherwise print every message's text; privacy cannot depend on the caller
@@ -123,6 +130,11 @@ class RasaParser:
     def parse_now(self, text: str) -> Parse:
         """Parse without an event loop (for evaluation scripts)."""
         return Parse.from_rasa(self._executor.submit(self._parse_blocking, text).result())
+
+    def rasas_own(self, text: str) -> Parse:
+        """Rasa's own answer, through Agent.parse_message and its graph runner (slower): what
+        the faster ways of answering are checked against."""
+        return Parse.from_rasa(self._executor.submit(self._parse_with_agent, text).result())
 
     def _close_loop(self) -> None:
         loop = getattr(self._local, "loop", None)

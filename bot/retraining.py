@@ -7,7 +7,9 @@ config.yml and nlu/ into models/versions/ID/, answers the held-out messages (the
 intent messages and the first round's nlu/test/test_nlu.yml) and the safety sets
 (nlu/test/blind_safety.yml and nlu/test/safety.yml) with the whole engine on each pair, and
 activates the new pair only if emergency and crisis recall stay 1.0 and topic accuracy falls by
-no more than one point. Its progress and the figures are written to status.json beside it.
+no more than one point, and the bot's fast path (bot/fastpath.py) gives Rasa's own answers on
+those messages with the new pair. Its progress and the figures are written to status.json
+beside it.
 """
 
 from __future__ import annotations
@@ -129,6 +131,56 @@ def _engine(settings: Settings, nlu: Path, safety: Path) -> Engine:
     )
 
 
+def fast_path_differences(archive: Path, rasa: Any, texts: list[str]) -> list[str]:
+    """The messages the bot's fast path (bot/fastpath.py) ranks differently on `archive` from
+    Rasa's own Agent.parse_message (`rasa`, a RasaParser on the same archive): same intents in
+    the same order, confidences within 1e-6. Empty when the fast path does not run the archive
+    at all (the bot then loads it with Rasa itself)."""
+    from bot.fastpath import FastModel, UnsupportedModel
+
+    try:
+        fast = FastModel.load(archive)
+    except UnsupportedModel:
+        return []
+    differ = []
+    for text in texts:
+        expected = rasa.rasas_own(text).ranking
+        got = fast.rank(text)
+        same = len(got) == len(expected) and all(
+            name == score.name and abs(confidence - score.confidence) <= 1e-6
+            for (name, confidence), score in zip(got, expected, strict=False)
+        )
+        if not same:
+            differ.append(text)
+    return differ
+
+
+def check_fast_path(settings: Settings, nlu: Path, safety: Path) -> list[str]:
+    """Reasons to refuse a new pair whose fast-path answers differ from Rasa's on the held-out
+    and safety messages (as the engine hands them to the models): the bot must never answer
+    otherwise than the model that was measured."""
+    from bot.engine import model_text
+    from bot.nlu import RasaParser
+    from bot.text import plain
+
+    cases = held_out_cases(settings.root) + safety_cases(settings.root)
+    texts = sorted({model_text(plain(case.text)) for case in cases})
+    reasons = []
+    for archive in (nlu, safety):
+        rasa = RasaParser.load(archive)
+        try:
+            differ = fast_path_differences(archive, rasa, texts)
+        finally:
+            asyncio.run(rasa.close())
+        if differ:
+            reasons.append(
+                f"the bot's fast way of running {archive.name} ranks {len(differ)} message(s) "
+                f"differently from Rasa itself (“{differ[0]}”...): keep the model in use and "
+                "report this to a developer"
+            )
+    return reasons
+
+
 async def _close(engine: Engine) -> None:
     await engine.parser.close()
     if engine.grader is not None:
@@ -173,6 +225,10 @@ def run_job(
         engine = _engine(settings, folder / "nlu.tar.gz", folder / "safety.tar.gz")
         new = asyncio.run(_measured(engine, settings.root))
         verdict = decide(current, new)
+        step(0.9, "checking the bot's fast path against Rasa on the new model")
+        differ = check_fast_path(settings, folder / "nlu.tar.gz", folder / "safety.tar.gz")
+        if differ:
+            verdict = Verdict(False, verdict.reasons + differ)
         status.update(current=current, new=new, reasons=verdict.reasons)
         if verdict.passed:
             step(0.95, "activating the new model")

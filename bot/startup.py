@@ -3,16 +3,21 @@
 The one place that turns Settings into the engine, the store and the parser: the command line,
 the Telegram front end and the terminal chat all build them here. The cheap checks come first,
 so a wrong setting fails in about a second with one sentence saying what to do: var/ must be a
-folder the bot can write to, then the database must open; only then is the NLU model loaded
-(10 to 20 seconds).
+folder the bot can write to, then the database must open. The NLU models load in a fraction of
+a second on the fast path (bot/fastpath.py), or with Rasa itself when the fast path cannot run
+them (10 to 20 seconds); the Telegram bot loads them alongside its other start-up work
+(`PendingParser`), and reports a missing model only after the cheaper checks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,7 +25,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.content import ContentStore
 from bot.engine import Engine, Memory, NoMemory
 from bot.health import WatchedParser
-from bot.nlu import Parse, Parser, RasaParser, RemoteParser, model_is_stale
+from bot.nlu import (
+    NLUUnavailable,
+    Parse,
+    Parser,
+    RasaParser,
+    RemoteParser,
+    missing_model,
+    model_is_stale,
+)
 from bot.private_files import private_folder
 from bot.settings import Settings
 from bot.storage.journal import ForgetJournal
@@ -34,6 +47,9 @@ from bot.storage.store import (
     upgrade,
 )
 from bot.storage.store import make_engine as make_database_engine
+
+if TYPE_CHECKING:
+    from bot.fastpath import FastParser
 
 log = logging.getLogger("bot")
 
@@ -105,11 +121,21 @@ def warn_if_key_beside_database(settings: Settings) -> None:
         )
 
 
-def make_parser(settings: Settings) -> WatchedParser:
+# What the fast path made of an archive read ahead of time (ModelLoader): its parser, or why
+# it cannot run it.
+Preloaded = Mapping[Path, "FastParser | Exception"]
+
+
+def make_parser(settings: Settings, preloaded: Preloaded | None = None) -> WatchedParser:
     """The remote Rasa server when NLU_URL is set, otherwise the model in this process."""
+    return WatchedParser(make_nlu(settings, preloaded))
+
+
+def make_nlu(settings: Settings, preloaded: Preloaded | None = None) -> Parser:
+    """make_parser's parser, before the health watch is put around it."""
     if settings.nlu_url:
         log.info("using the NLU server at %s", settings.nlu_url)
-        return WatchedParser(RemoteParser(settings.nlu_url, token=settings.nlu_token))
+        return RemoteParser(settings.nlu_url, token=settings.nlu_token)
     stale = model_is_stale(settings.model_path, settings.config_file, settings.nlu_dir)
     if stale and settings.model_path.exists():  # a missing one is one sentence, from load()
         log.warning(
@@ -117,12 +143,50 @@ def make_parser(settings: Settings) -> WatchedParser:
             "'make run' retrains it, or run: python -m bot train"
         )
     started = time.perf_counter()
-    parser = RasaParser.load(settings.model_path)
-    log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
-    return WatchedParser(parser)
+    ready = (preloaded or {}).get(settings.model_path)
+    parser = load_model(settings.model_path, ready)
+    if ready is None or isinstance(ready, Exception):
+        log.info("NLU model loaded in %.1f s", time.perf_counter() - started)
+    return parser
 
 
-def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
+def read_fast(path: Path) -> FastParser | Exception:
+    """The fast path's reading of an archive, or why it could not; logs nothing (it runs
+    while the cheaper start-up checks may still fail, and those are one sentence)."""
+    from bot.fastpath import FastParser
+
+    try:
+        return FastParser.load(path)
+    except Exception as exc:
+        return exc
+
+
+def load_model(path: Path, preloaded: FastParser | Exception | None = None) -> Parser:
+    """A trained model archive on the fast path (bot/fastpath.py: a fraction of a second, no
+    TensorFlow), or, when the archive holds something the fast path does not reproduce
+    exactly, with Rasa's own loader (seconds, and hundreds of MB more), saying why."""
+    from bot.fastpath import UnsupportedModel
+
+    fast = read_fast(path) if preloaded is None else preloaded
+    if not isinstance(fast, Exception):
+        return fast
+    if isinstance(fast, FileNotFoundError):
+        raise fast  # one sentence: there is no trained model
+    # Anything else the fast path could not do, expected (UnsupportedModel) or not, is left
+    # to Rasa: slower, never different.
+    why = fast if isinstance(fast, UnsupportedModel) else f"{type(fast).__name__}: {fast}"
+    log.warning(
+        "%s is loaded with Rasa itself, which starts slower and takes more memory, because "
+        "the fast path cannot run it exactly: %s",
+        path,
+        why,
+    )
+    return RasaParser.load(path)
+
+
+def make_grader(
+    settings: Settings, lazy: bool = False, preloaded: Preloaded | None = None
+) -> Parser | None:
     """The safety net's classifier, always in this process (it is small). Without it the
     rules decide alone, which is safe but gives more 999 replies to everyday messages.
     `lazy`: load it only when a message needs it."""
@@ -138,8 +202,55 @@ def make_grader(settings: Settings, lazy: bool = False) -> Parser | None:
         )
         return None
     if lazy:
-        return LazyParser(lambda: RasaParser.load(path))
-    return RasaParser.load(path)
+        return LazyParser(lambda: load_model(path))
+    return load_model(path, (preloaded or {}).get(path))
+
+
+class ModelLoader:
+    """The two models, loaded alongside the bot's other start-up work.
+
+    `begin` has the fast path read both archives on worker threads, silently, while the
+    database opens and Telegram is asked who the bot is. `finish`, called after those checks
+    passed, says what there is to say (a missing or stale model, a fallback to Rasa) and gives
+    the parser and the grader: ready when the fast path runs them, otherwise still loading
+    with Rasa's own loader on a worker thread (PendingParser), so that commands and buttons
+    are answered meanwhile and only typed messages wait.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._reading: dict[Path, asyncio.Future[FastParser | Exception]] = {}
+        self.pending: list[asyncio.Future[Any]] = []  # loads still running after `finish`
+
+    def begin(self) -> None:
+        paths = [self.settings.safety_model_path]
+        if not self.settings.nlu_url:
+            paths.append(self.settings.model_path)
+        for path in paths:
+            if path.exists():
+                self._reading[path] = asyncio.ensure_future(asyncio.to_thread(read_fast, path))
+
+    async def finish(self) -> tuple[WatchedParser, Parser | None]:
+        settings = self.settings
+        if not settings.nlu_url and not settings.model_path.exists():
+            raise missing_model(settings.model_path)
+        preloaded = {path: await reading for path, reading in self._reading.items()}
+        if not any(isinstance(read, Exception) for read in preloaded.values()):
+            if settings.model_path in preloaded:
+                log.info("NLU models loaded by the fast path, alongside the start-up checks")
+            return make_parser(settings, preloaded), make_grader(settings, preloaded=preloaded)
+        nlu = asyncio.ensure_future(asyncio.to_thread(make_nlu, settings, preloaded))
+        self.pending.append(nlu)
+        if not settings.safety_model_path.exists():
+            return WatchedParser(PendingParser(nlu)), make_grader(settings)
+        grader = asyncio.ensure_future(asyncio.to_thread(make_grader, settings, False, preloaded))
+        self.pending.append(grader)
+        return WatchedParser(PendingParser(nlu)), PendingParser(grader)
+
+    def abandon(self) -> None:
+        """Start-up failed before `finish`: nothing is waited for or reported."""
+        for reading in self._reading.values():
+            reading.cancel()
 
 
 class LazyParser:
@@ -158,6 +269,32 @@ class LazyParser:
     async def close(self) -> None:
         if self._parser is not None:
             await self._parser.close()
+
+
+class PendingParser:
+    """A parser still being loaded (on a worker thread): a message that needs it waits for it,
+    while commands and button taps, which never do, are answered meanwhile."""
+
+    def __init__(self, loading: Awaitable[Parser | None]) -> None:
+        self._loading = asyncio.ensure_future(loading)
+
+    @property
+    def loading(self) -> asyncio.Future[Parser | None]:
+        return self._loading
+
+    async def parse(self, text: str) -> Parse:
+        parser = await asyncio.shield(self._loading)
+        if parser is None:
+            raise NLUUnavailable("there is no model to ask")
+        return await parser.parse(text)
+
+    async def close(self) -> None:
+        try:
+            parser = await self._loading
+        except Exception:  # the failure was reported where the bot is started
+            return
+        if parser is not None:
+            await parser.close()
 
 
 def make_engine(

@@ -48,10 +48,11 @@ def start_bot_process(
     stdout: Any = subprocess.PIPE,
     stderr: Any = subprocess.PIPE,
     preexec_fn: Callable[[], None] | None = None,
+    cwd: Path = ROOT,
     **extra: str,
 ) -> subprocess.Popen[bytes]:
     """`python -m bot run` as its own process, on the trained model (or NLU_URL if given in
-    `extra`), against the stand-in."""
+    `extra`), against the stand-in; `cwd` is the checkout to run (bench/ measures others)."""
     env = {
         **os.environ,
         **bot_environment(
@@ -60,7 +61,7 @@ def start_bot_process(
     }
     return subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=stdout,
         stderr=stderr,

@@ -574,3 +574,25 @@ def test_a_sqlite_file_that_cannot_be_opened_gets_the_right_advice(tmp_path: Pat
     message = str(raised.value)
     assert "unable to open database file" in message
     assert "folder exists" in message and "running" not in message
+
+
+def test_a_burst_of_first_time_users_each_get_their_own_row(store: Store) -> None:
+    """Users are looked up and created a whole batch at a time: nobody is mixed up."""
+    people = [User("telegram", str(9_000_000 + i)) for i in range(300)]
+    for person in people:
+        store.record(event(person))
+        store.record(event(person, topic="support"))
+    store.record(event(people[0], topic="consequences"))
+    assert store.flush()
+    with store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(users)).scalar() == 300
+        per_user = dict(
+            conn.execute(
+                select(users.c.pseudonym, func.count())
+                .join(events, events.c.user_id == users.c.id)
+                .group_by(users.c.pseudonym)
+            ).all()
+        )
+    assert per_user == {
+        store.pseudonym(person): 3 if person is people[0] else 2 for person in people
+    }

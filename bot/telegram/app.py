@@ -44,7 +44,14 @@ from bot.modelswitch import Loaded, ModelSwitch
 from bot.nlu import Parser
 from bot.private_files import private_folder
 from bot.settings import Settings, SettingsError
-from bot.startup import StartupError, make_engine, make_grader, make_parser, open_store
+from bot.startup import (
+    ModelLoader,
+    StartupError,
+    make_engine,
+    make_grader,
+    make_parser,
+    open_store,
+)
 from bot.storage.store import Store
 from bot.telegram.conversation import PERSONAL_COMMANDS, TelegramChannel
 from bot.telegram.pacing import PacedRateLimiter
@@ -344,8 +351,10 @@ async def serve(
     """Run until SIGTERM or SIGINT (or `stop`), then finish the updates in hand.
 
     The order is chosen so a wrong setting fails fast: var/ and the database first (about a
-    second), then the token and the network with Telegram, and only then the NLU model
-    (10 to 20 seconds). Whatever fails, what was opened is closed again. Tests hand in their
+    second), then the token and the network with Telegram. The NLU models load meanwhile, on
+    worker threads; a model that failed to load is reported after those checks, and one still
+    loading (Rasa's own loader takes 10 to 20 seconds) is waited for by the first message that
+    needs it. Whatever fails, what was opened is closed again. Tests hand in their
     own `services` (engine, store), which they close themselves.
     """
     if stop is None:
@@ -353,22 +362,37 @@ async def serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-    store = await asyncio.to_thread(open_store, settings) if services is None else None
-    webhook: Any = None
+    stopping = stop
+    building = services is None or services.channel is None
+    loader = ModelLoader(settings) if building else None
+    if loader is not None:
+        loader.begin()
+    store = None
     try:
+        if services is None:
+            store = await asyncio.to_thread(open_store, settings)
         application = build_application(settings, services)
     except BaseException:
+        if loader is not None:
+            loader.abandon()
         if store is not None:
             await asyncio.to_thread(store.close)
         raise
+    webhook: Any = None
     parts: Services = application.bot_data
     try:
         if store is not None:
             parts.store = store
-        await _initialize(application, settings)
-        if parts.channel is None:
-            parts.parser = make_parser(settings)
-            parts.grader = make_grader(settings)
+        try:
+            await _initialize(application, settings)
+        except BaseException:
+            if loader is not None:
+                loader.abandon()
+            raise
+        if loader is not None:
+            parts.parser, parts.grader = await loader.finish()
+            for task in loader.pending:  # a model that fails to load later stops the bot
+                task.add_done_callback(lambda task: _stop_if_failed(task, stopping))
             engine = make_engine(settings, parts.parser, parts.store, parts.grader)
             parts.channel = TelegramChannel(engine, parts.store)
             parts.switch = ModelSwitch(
@@ -399,8 +423,17 @@ async def serve(
             await application.start()
         await stop.wait()
         log.info("stopping: answering the updates in hand first")
+        for task in loader.pending if loader is not None else []:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
     finally:
         await _stop(application, webhook)
+
+
+def _stop_if_failed(task: asyncio.Future[Any], stop: asyncio.Event) -> None:
+    """A model that fails to load after the bot started stops it (serve raises the failure)."""
+    if not task.cancelled() and task.exception() is not None:
+        stop.set()
 
 
 async def _initialize(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.engine import Reply
+from bot.engine import Button, Reply
 from bot.telegram.inbound import REPLY_ID
 
 TELEGRAM_LIMIT = 4096
@@ -60,15 +61,22 @@ def read_tap(data: str | None) -> Tap | None:
 
 def keyboard(reply: Reply, feedback: bool) -> InlineKeyboardMarkup | None:
     """One button per row (labels stay readable on a phone), 👍/👎 side by side at the end."""
+    rated = reply.reply_id if feedback and reply.invites_feedback else None
+    return _keyboard(reply.buttons, rated)
+
+
+@lru_cache(maxsize=1024)
+def _keyboard(buttons: tuple[Button, ...], rated: str | None) -> InlineKeyboardMarkup | None:
+    """The same few keyboards are sent again and again: each is built once (they are
+    immutable, so one object can go out with any number of messages)."""
     rows = [
-        [InlineKeyboardButton(b.label, callback_data=f"{SHOW}{b.reply_id}"[:64])]
-        for b in reply.buttons
+        [InlineKeyboardButton(b.label, callback_data=f"{SHOW}{b.reply_id}"[:64])] for b in buttons
     ]
-    if feedback and reply.invites_feedback:
+    if rated is not None:
         rows.append(
             [
-                InlineKeyboardButton("👍", callback_data=f"{VOTE}+:{reply.reply_id}"[:64]),
-                InlineKeyboardButton("👎", callback_data=f"{VOTE}-:{reply.reply_id}"[:64]),
+                InlineKeyboardButton("👍", callback_data=f"{VOTE}+:{rated}"[:64]),
+                InlineKeyboardButton("👎", callback_data=f"{VOTE}-:{rated}"[:64]),
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None

@@ -9,12 +9,15 @@ the same request in a fraction of that. This is python-telegram-bot's own extens
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+JSON = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -67,6 +70,7 @@ class AiohttpRequest(BaseRequest):
         )
         timeout = aiohttp.ClientTimeout(total=None, connect=connect, sock_read=read)
         data: Any = None
+        headers: dict[str, str] | None = None
         if request_data is not None:
             if request_data.contains_files:
                 form = aiohttp.FormData()
@@ -77,9 +81,14 @@ class AiohttpRequest(BaseRequest):
                     form.add_field(name, content, filename=filename, content_type=mime)
                 data = form
             else:
-                data = request_data.json_parameters
+                # One JSON body (the Bot API takes JSON for everything but uploads): cheaper
+                # than form-encoding every value, measured with bench/profile_path.py.
+                data = json.dumps(request_data.parameters).encode()
+                headers = JSON
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=data, timeout=timeout, headers=headers
+            ) as response:
                 return response.status, await response.read()
         except asyncio.TimeoutError as exc:
             raise TimedOut from exc
