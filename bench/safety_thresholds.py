@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.content import ContentStore  # noqa: E402
-from bot.engine import ConfidencePolicy, Engine  # noqa: E402
+from bot.engine import ConfidencePolicy, Engine, model_text  # noqa: E402
 from bot.generalisation import Case, Scores, score  # noqa: E402
 from bot.nlu import IntentScore, Parse  # noqa: E402
 from bot.safety import SafetyPolicy  # noqa: E402
@@ -54,8 +54,9 @@ def load(path: Path) -> tuple[list[Case], Replay, Replay]:
         if row["writer"] == "first_round":
             continue
         cases.append(Case(row["text"], row["writer"], row["intent"], row["grade"]))
-        nlu[row["text"]] = row["nlu"]
-        grades[row["text"]] = row["grades"]
+        # The engine asks the models about the message as they read it (numbers named).
+        nlu[model_text(row["text"])] = row["nlu"]
+        grades[model_text(row["text"])] = row["grades"]
     return cases, Replay(nlu), Replay(grades)
 
 

@@ -53,10 +53,9 @@ URGENT_INTENTS = (
 # The NLU model's intents that get the emergency reply (999 first). The safety net has the last
 # word on them: when it says a message is about something over or everyday, they are not given.
 EMERGENCIES = ("emergency_help", "emergency_first_aid")
-# ...and the same goes for "how do I report something happening right now", which starts with 999:
-# "i saw a knife at school last week, should i tell someone" is a question for the other
-# reporting answers.
-HAPPENING_NOW = (*EMERGENCIES, "report_now")
+# When it says the event is over, the same goes for "how do I report something happening right
+# now", which starts with 999: "i saw a knife at school last week, should i tell someone" is a
+# question for the other reporting answers.
 # The crisis intents: when the safety net is sure a message is everyday or about something
 # over ("cut my hair", "dying of laughter"), they are not given either.
 CRISES = ("crisis_self_harm", "crisis_suicidal", "crisis_friend")
@@ -350,7 +349,9 @@ class Engine:
                 reply = self._reply(content, "fallback", None, 0.0, "fallback")
             else:
                 if verdict.settled:
-                    parse = _without(parse, HAPPENING_NOW)
+                    parse = _without(parse, EMERGENCIES)
+                if verdict.over:
+                    parse = _without(parse, ("report_now",))
                 if verdict.calm:
                     parse = _without(parse, CRISES)
                 band = age_band(stated_age(text))

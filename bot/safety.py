@@ -267,7 +267,15 @@ IDIOMS = [
     r"\bkill (?:me now|me) (?:lol|lmao|😂|🤣|💀)",
     r"\b(?:mum|mom|mam|mums|moms|dad|dads|parents|teacher|miss|sir|nan|gran|coach|sister|brother)\b"
     r"[\w ]*\b(?:kill|murder|kills|murders) (?:me|us)\b",
-    r"\bbleeding (?:edge|heart|nose)\b|\bnosebleed\b|\bnose (?:is |s |)bleeding\b",
+    r"\bbleeding (?:edge|heart|nose)\b|\bnosebleed\b|\bnose (?:is |s |keeps |)bleeding\b",
+    # "bleeding" as a swear word: "bleedin freezin", "bleeding skint", "bleeding money"
+    r"\bbleed(?:ing|in) (?:money|cash|skint|freezing|freezin|cold|cauld|roasting|boiling|hot|"
+    r"useless|ridiculous|annoying|typical|brilliant|mental|hell|nora|joking|idiot)\b",
+    r"\b(?:ears|eyes) (?:are |is |)bleed(?:ing|in)\b",
+    # small everyday bleeding: a wobbly tooth, gums after the dentist, a paper cut, a period
+    r"\b(?:wobbly tooth|tooth|teeth|gum|gums|paper cut|papercut|period|hangnail|spot|pimple|"
+    r"cuticle|lip|lips)\b[\w ]{0,30}\bbleed(?:ing|in|s)?\b",
+    r"\bbleed(?:ing|in|s)?\b[\w ]{0,30}\b(?:wobbly tooth|gum|gums|paper cut|papercut|period|dentist)\b",
     r"\bkilled (?:the|that|this) (?:game|exam|test|match|interview|performance)\b",
     r"\b(?:the|that|this) (?:exam|test|match|game|lesson|day|week) (?:killed|murdered|destroyed) (?:me|us)\b",
     r"\bthat fit is killer\b|\bkiller (?:fit|tune|track|song|look)\b",
@@ -519,6 +527,8 @@ class Verdict:
     crisis: the crisis reply to give (or to add a helpline from), or None.
     settled: the message is about something over, or an everyday thing, so even if the NLU
     model picks an emergency intent, no emergency reply is given.
+    over: no emergency, and the message is about something that has already happened ("last
+    week"): the answer about reporting something happening right now is not given either.
     calm: no crisis, and the classifier is sure of it (an everyday message, or one about
     something over): "cut my hair" or "dying of laughter" never gets a crisis reply, even if
     the NLU model picks a crisis intent.
@@ -529,6 +539,7 @@ class Verdict:
     crisis: str | None = None
     why: str = ""
     settled: bool = False
+    over: bool = False
     calm: bool = False
 
 
@@ -567,10 +578,10 @@ class SafetyPolicy:
     drop_at: float = 0.85
     now_alone: float = 0.8
     now_uncertain: float = 0.3
-    crisis_alone: float = 0.5
-    crisis_veto: float = 0.9
+    crisis_alone: float = 0.4
+    crisis_veto: float = 0.97
     settled_at: float = 0.5
-    crisis_calm: float = 0.15
+    crisis_calm: float = 0.1
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
         """Combine the rules with the classifier's grades (None when it is unavailable)."""
@@ -607,12 +618,16 @@ class SafetyPolicy:
             or over_or_everyday
         )
         calm = crisis is None and crisis_share < self.crisis_calm and over_or_everyday
+        over = emergency is None and (
+            (signals.past and not signals.still) or grades.get(PAST, 0.0) >= self.settled_at
+        )
         return Verdict(
             emergency=emergency,
             emergency_reply=self._emergency_reply(signals, grades),
             crisis=crisis,
             why=why,
             settled=settled,
+            over=over,
             calm=calm,
         )
 

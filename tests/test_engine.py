@@ -323,5 +323,8 @@ async def test_something_over_is_not_answered_with_the_report_it_now_reply(
     assert reply.topic == "reporting"
     assert "0800 555 111" in reply.text
     assert "999" not in reply.text.split("\n\n")[0]
-    now = FakeParser(default=[("general", 0.6), ("danger_now", 0.25)])
-    assert (await fake_engine(nlu, grader=now).answer(text, USER)).reply_id == "report_now"
+    # a question about what to do, with nothing that says it is over, keeps its answer
+    question = "should i ring 999 or 101 if i see someone with a knife"
+    general = FakeParser(default=[("general", 0.9), ("hypothetical", 0.1)])
+    reply = await fake_engine(nlu, grader=general).answer(question, USER)
+    assert reply.reply_id == "report_now"
