@@ -568,7 +568,9 @@ class SafetyPolicy:
     crisis_veto. With no emergency, everyday plus past >= settled_at (or a rule that was
     overruled) keeps the NLU model's emergency intents from being answered. With no crisis,
     a crisis share below crisis_calm and everyday plus past >= settled_at keeps its crisis
-    intents from being answered.
+    intents from being answered. A crisis where the classifier's share for someone hurt now is
+    at least hurt_in_crisis gets the line about 999 on top of the helpline reply ("ive cut
+    myself and its not stopping").
     """
 
     strong_clear: float = 0.15
@@ -582,6 +584,7 @@ class SafetyPolicy:
     crisis_veto: float = 0.97
     settled_at: float = 0.5
     crisis_calm: float = 0.1
+    hurt_in_crisis: float = 0.1
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
         """Combine the rules with the classifier's grades (None when it is unavailable)."""
@@ -608,6 +611,9 @@ class SafetyPolicy:
                 emergency, why = "uncertain", "a weak rule fired and the classifier is unsure"
             else:
                 why = "a weak rule fired on an everyday use of the words"
+        hurt = grades.get(INJURED_NOW, 0.0) + grades.get(CRISIS_AND_INJURY, 0.0)
+        if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis:
+            emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
         if emergency != "clear" and now >= self.now_alone:
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_uncertain:

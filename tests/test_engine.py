@@ -328,3 +328,18 @@ async def test_something_over_is_not_answered_with_the_report_it_now_reply(
     general = FakeParser(default=[("general", 0.9), ("hypothetical", 0.1)])
     reply = await fake_engine(nlu, grader=general).answer(question, USER)
     assert reply.reply_id == "report_now"
+
+
+async def test_a_crisis_where_someone_may_be_hurt_now_gets_999_on_top_of_the_helpline(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    nlu = FakeParser(default=[("crisis_self_harm", 0.9)])
+    hurt = FakeParser(default=[("self_harm", 0.7), ("crisis_and_injury", 0.15)])
+    reply = await fake_engine(nlu, grader=hurt).answer("did it again and its bad", USER)
+    assert reply.topic == "crisis"
+    assert "999" in reply.text.split("\n\n")[0]
+    assert "116 123" in reply.text
+    not_hurt = FakeParser(default=[("self_harm", 0.9), ("crisis_and_injury", 0.02)])
+    reply = await fake_engine(nlu, grader=not_hurt).answer("did it again", USER)
+    assert reply.topic == "crisis"
+    assert "999" not in reply.text.split("\n\n")[0]
