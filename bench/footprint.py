@@ -5,7 +5,8 @@
     peak memory        the largest resident memory (VmHWM) of `python -m bot run` under load
     CPU per message    Rasa's bare /model/parse (`rasa run --enable-api`, same model, same texts)
                        over the bot's whole path (Telegram update to reply, 60% typed, 40% taps
-                       and commands), flat out: above 1, the bot's whole path costs less
+                       and commands), flat out: above 1, the bot's whole path costs less;
+                       and both at 30 msg/s, the rate issue 13 measures at
     p99 at 30 msg/s    update to reply, at Telegram's own limit with the bot's pacing on
 
 Start-up and `ask` are the median of a few runs. `--root DIR` measures the bot of another
@@ -46,6 +47,7 @@ GOALS = {
     "ask_s": ("≤ 3 s", lambda v: v <= 3.0),
     "peak_mb": ("≤ 300 MB", lambda v: v <= 300.0),
     "cpu_ratio": ("≥ 2.0", lambda v: v >= 2.0),
+    "cpu_ratio_paced": ("≥ 2.0", lambda v: v >= 2.0),
     "p99_ms": ("≤ 50 ms", lambda v: v <= 50.0),
 }
 
@@ -145,6 +147,8 @@ def main() -> int:
     for bot in figures.values():
         bot["cpu_ratio"] = rasa_cpu / bot["cpu_ms"]
         bot["rasa_cpu_ms"] = rasa_cpu
+        # Issue 13 measures at 30 msg/s: each side's CPU a message at that rate.
+        bot["cpu_ratio_paced"] = rasa_paced.cpu_ms_per_message / bot["cpu_ms_paced"]
 
     names = list(figures)
     print()
@@ -154,6 +158,7 @@ def main() -> int:
         ("python -m bot ask, one message", "ask_s", "{:.2f} s"),
         ("peak memory of python -m bot run", "peak_mb", "{:.0f} MB"),
         ("Rasa parse CPU / bot whole-path CPU", "cpu_ratio", "{:.2f} x"),
+        (f"  ...both at {args.rate:.0f} msg/s", "cpu_ratio_paced", "{:.2f} x"),
         (f"p99 at {args.rate:.0f} msg/s", "p99_ms", "{:.1f} ms"),
     ]
     for label, key, form in rows:
