@@ -10,7 +10,7 @@ messages, past or hypothetical messages given the 999 reply, and topic accuracy.
     .venv/bin/python bench/safety_thresholds.py [file] now_uncertain=0.3,0.5 crisis_veto=0.9,1.0
     .venv/bin/python bench/safety_thresholds.py [file] --policy
 
-With name=values arguments, only those SafetyPolicy fields are swept (every combination).
+With name=values arguments, only those fields are swept (every combination): SafetyPolicy fields, or ConfidencePolicy fields with --policy.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from bot.content import ContentStore  # noqa: E402
 from bot.engine import ConfidencePolicy, Engine, model_text  # noqa: E402
 from bot.generalisation import Case, Scores, score  # noqa: E402
 from bot.nlu import IntentScore, Parse  # noqa: E402
-from bot.safety import SafetyPolicy  # noqa: E402
+from bot.safety import SafetyNet, SafetyPolicy, Signals  # noqa: E402
 
 
 class Replay:
@@ -45,6 +45,21 @@ class Replay:
 
     async def close(self) -> None:
         return None
+
+
+class RememberingNet(SafetyNet):
+    """The rules, run once a message: they do not change between the thresholds tried."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Signals] = {}
+
+    def scan(self, text: str) -> Signals:
+        if text not in self.seen:
+            self.seen[text] = super().scan(text)
+        return self.seen[text]
+
+
+RULES = RememberingNet()
 
 
 def load(path: Path) -> tuple[list[Case], Replay, Replay]:
@@ -67,6 +82,7 @@ def run(
         content=ContentStore(ROOT / "content"),
         parser=nlu,
         grader=grades,
+        safety=RULES,
         safety_policy=safety,
         policy=policy,
     )
@@ -94,31 +110,30 @@ def main() -> None:
     base_safety, base_policy = SafetyPolicy(), ConfidencePolicy()
     print(line("as shipped", run(cases, nlu, grades, base_safety, base_policy)))
     if "--policy" in sys.argv:
-        policy_grid = {
+        grid = asked or {
             "answer_at": (0.4, 0.5, 0.55),
             "margin": (0.05, 0.15),
             "clarify_at": (0.15, 0.25),
             "topic_at": (0.4, 0.5, 0.6),
             "topic_margin": (0.1, 0.3),
         }
-        for values in itertools.product(*policy_grid.values()):
-            change = dict(zip(policy_grid, values, strict=True))
-            policy = replace(base_policy, **change)
-            name = " ".join(f"{k}={v}" for k, v in change.items())
-            print(line(name, run(cases, nlu, grades, base_safety, policy)), flush=True)
-        return
-    grid = asked or {
-        "strong_clear": (0.05, 0.15),
-        "now_clear": (0.3, 0.5),
-        "weak_uncertain": (0.05, 0.1, 0.2),
-        "drop_at": (0.7, 0.85, 0.95),
-        "now_uncertain": (0.3, 0.5),
-    }
+    else:
+        grid = asked or {
+            "strong_clear": (0.05, 0.15),
+            "now_clear": (0.3, 0.5),
+            "weak_uncertain": (0.05, 0.1, 0.2),
+            "drop_at": (0.7, 0.85, 0.95),
+            "now_uncertain": (0.3, 0.5),
+        }
     for values in itertools.product(*grid.values()):
         change = dict(zip(grid, values, strict=True))
-        safety = replace(base_safety, **change)
+        safety, policy = base_safety, base_policy
+        if "--policy" in sys.argv:
+            policy = replace(base_policy, **change)
+        else:
+            safety = replace(base_safety, **change)
         name = " ".join(f"{k}={v}" for k, v in change.items())
-        print(line(name, run(cases, nlu, grades, safety, base_policy)), flush=True)
+        print(line(name, run(cases, nlu, grades, safety, policy)), flush=True)
 
 
 if __name__ == "__main__":

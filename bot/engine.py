@@ -56,6 +56,7 @@ EMERGENCIES = ("emergency_help", "emergency_first_aid")
 # When it says the event is over, the same goes for "how do I report something happening right
 # now", which starts with 999: "i saw a knife at school last week, should i tell someone" is a
 # question for the other reporting answers.
+REPORT_NOW = ("report_now",)
 # The crisis intents: when the safety net is sure a message is everyday or about something
 # over ("cut my hair", "dying of laughter"), they are not given either.
 CRISES = ("crisis_self_harm", "crisis_suicidal", "crisis_friend")
@@ -351,7 +352,7 @@ class Engine:
                 if verdict.settled:
                     parse = _without(parse, EMERGENCIES)
                 if verdict.over:
-                    parse = _without(parse, ("report_now",))
+                    parse = _without(parse, REPORT_NOW)
                 if verdict.calm:
                     parse = _without(parse, CRISES)
                 band = age_band(stated_age(text))

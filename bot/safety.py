@@ -492,6 +492,7 @@ GRADES = (
     PAST, HYPOTHETICAL, GENERAL, EVERYDAY,
 )  # fmt: skip
 NOW_GRADES = (DANGER_NOW, INJURED_NOW, CRISIS_AND_INJURY)
+HURT_GRADES = (INJURED_NOW, CRISIS_AND_INJURY)
 CRISIS_GRADES = (SUICIDAL, SELF_HARM, FRIEND_CRISIS, CRISIS_AND_INJURY)
 
 Urgency = Literal["clear", "uncertain"]
@@ -611,7 +612,7 @@ class SafetyPolicy:
                 emergency, why = "uncertain", "a weak rule fired and the classifier is unsure"
             else:
                 why = "a weak rule fired on an everyday use of the words"
-        hurt = grades.get(INJURED_NOW, 0.0) + grades.get(CRISIS_AND_INJURY, 0.0)
+        hurt = sum(grades.get(g, 0.0) for g in HURT_GRADES)
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
         if emergency != "clear" and now >= self.now_alone:
@@ -662,7 +663,7 @@ class SafetyPolicy:
     def _emergency_reply(signals: Signals, grades: Mapping[str, float]) -> str:
         if signals.emergency is not None and signals.emergency_now:
             return signals.emergency
-        hurt = grades.get(INJURED_NOW, 0.0) + grades.get(CRISIS_AND_INJURY, 0.0)
+        hurt = sum(grades.get(g, 0.0) for g in HURT_GRADES)
         return "emergency_first_aid" if hurt > grades.get(DANGER_NOW, 0.0) else "emergency_help"
 
     @staticmethod
