@@ -16,6 +16,7 @@ answers differently. Nothing here imports Rasa, TensorFlow, scikit-learn or scip
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -148,6 +149,9 @@ class Featurizer:
     """One CountVectorsFeaturizer's sentence features: n-gram counts over its vocabulary."""
 
     CACHED_WORDS = 50_000
+    # Longer "words" (a link, a keyboard mash) are rarely seen twice: caching them would only
+    # let a stranger fill memory with them.
+    CACHED_LENGTH = 32
 
     def __init__(
         self,
@@ -192,9 +196,10 @@ class Featurizer:
             vocabulary = self.vocabulary
             grams = _char_wb_ngrams(word, self.low, self.high)
             known = tuple(vocabulary[gram] for gram in grams if gram in vocabulary)
-            if len(self._by_word) >= self.CACHED_WORDS:
-                self._by_word.clear()
-            self._by_word[word] = known
+            if len(word) <= self.CACHED_LENGTH:
+                if len(self._by_word) >= self.CACHED_WORDS:
+                    self._by_word.clear()
+                self._by_word[word] = known
         return known
 
 
@@ -481,8 +486,12 @@ def _logistic_regression(
 
 
 class FastParser:
-    """A Parser (bot.nlu) on the fast path. A message takes well under a millisecond, so it is
-    answered on the event loop itself: a hop to a worker thread would cost more than that."""
+    """A Parser (bot.nlu) on the fast path. A short message takes well under a millisecond, so
+    it is answered on the event loop itself: a hop to a worker thread would cost more than
+    that. Longer ones go to a worker thread: Rasa's tokenizer pattern can take tens of
+    milliseconds on a crafted 1,000 characters ("1-----…-1"), and no chat should wait for it."""
+
+    ON_THE_LOOP = 200  # characters
 
     def __init__(self, model: FastModel) -> None:
         self.model = model
@@ -497,7 +506,9 @@ class FastParser:
 
     async def parse(self, text: str) -> Parse:
         try:
-            return self.parse_now(text)
+            if len(text) <= self.ON_THE_LOOP:
+                return self.parse_now(text)
+            return await asyncio.to_thread(self.parse_now, text)
         except Exception as exc:
             raise NLUUnavailable(f"the model failed on a message: {type(exc).__name__}") from exc
 

@@ -220,3 +220,20 @@ def test_retraining_refuses_a_model_the_fast_path_answers_differently(
     # An archive the fast path does not run is answered by Rasa: nothing to compare.
     archive = _rewritten(MODEL, tmp_path / "nlu.tar.gz", marked)
     assert fast_path_differences(archive, rasa_parser, texts) == []
+
+
+def test_long_and_crafted_messages_get_the_same_answer_and_leave_no_long_words_cached() -> None:
+    """A message over the loop's limit is answered on a worker thread, with the same ranking;
+    words too long to meet again are not kept."""
+    parser = FastParser.load(MODEL)
+    crafted = "1" + "-" * 998 + "1"
+    long_word = "x" * 500
+    for text in (crafted, "what happens if i get caught with a knife " * 20, long_word):
+        assert asyncio.run(parser.parse(text)) == parser.parse_now(text)
+    cached = [
+        word
+        for featurizer in parser.model.featurizers
+        for word in featurizer._by_word
+        if len(word) > featurizer.CACHED_LENGTH
+    ]
+    assert cached == []
