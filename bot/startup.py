@@ -278,10 +278,6 @@ class PendingParser:
     def __init__(self, loading: Awaitable[Parser | None]) -> None:
         self._loading = asyncio.ensure_future(loading)
 
-    @property
-    def loading(self) -> asyncio.Future[Parser | None]:
-        return self._loading
-
     async def parse(self, text: str) -> Parse:
         parser = await asyncio.shield(self._loading)
         if parser is None:

@@ -424,15 +424,23 @@ async def serve(
         await stop.wait()
         log.info("stopping: answering the updates in hand first")
         for task in loader.pending if loader is not None else []:
-            if task.done() and not task.cancelled() and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+            failure = _failure(task)
+            if failure is not None:
+                raise failure
     finally:
         await _stop(application, webhook)
 
 
+def _failure(task: asyncio.Future[Any]) -> BaseException | None:
+    """What a finished task raised (None while it runs, when it succeeded or was cancelled)."""
+    if not task.done() or task.cancelled():
+        return None
+    return task.exception()
+
+
 def _stop_if_failed(task: asyncio.Future[Any], stop: asyncio.Event) -> None:
     """A model that fails to load after the bot started stops it (serve raises the failure)."""
-    if not task.cancelled() and task.exception() is not None:
+    if _failure(task) is not None:
         stop.set()
 
 
