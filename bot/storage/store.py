@@ -354,21 +354,26 @@ class Store:
         return hmac.new(self.key, message, hashlib.sha256).hexdigest()
 
     def _user_id(self, conn: Connection, pseudonym: str, create: bool = True) -> int | None:
-        cached = self._user_ids.get(pseudonym)
-        if cached is not None:
-            return cached
-        found = conn.execute(select(users.c.id).where(users.c.pseudonym == pseudonym)).scalar()
-        if found is None and create:
-            # "Insert unless it exists" in one statement: another worker may be creating the
-            # same person at the same moment.
-            upsert = _insert_for(conn)(users).values(pseudonym=pseudonym, created_at=self.clock())
-            conn.execute(upsert.on_conflict_do_nothing(index_elements=["pseudonym"]))
-            found = conn.execute(
-                select(users.c.id).where(users.c.pseudonym == pseudonym)
-            ).scalar_one()
-        if found is not None:
-            self._user_ids[pseudonym] = int(found)
-        return int(found) if found is not None else None
+        if pseudonym not in self._user_ids:
+            self._look_up_users(conn, [pseudonym], create)
+        return self._user_ids.get(pseudonym)
+
+    def _look_up_users(self, conn: Connection, pseudonyms: list[str], create: bool) -> None:
+        """Learn the ids of these users, creating the missing ones when `create`: three
+        statements however many there are."""
+        by_pseudonym = select(users.c.pseudonym, users.c.id).where(
+            users.c.pseudonym.in_(pseudonyms)
+        )
+        self._user_ids.update((row[0], int(row[1])) for row in conn.execute(by_pseudonym))
+        new = [pseudonym for pseudonym in pseudonyms if pseudonym not in self._user_ids]
+        if new and create:
+            # "Insert unless it exists": another worker may be creating the same person at
+            # the same moment.
+            now = self.clock()
+            upsert = _insert_for(conn)(users).on_conflict_do_nothing(index_elements=["pseudonym"])
+            conn.execute(upsert, [{"pseudonym": p, "created_at": now} for p in new])
+            created = select(users.c.pseudonym, users.c.id).where(users.c.pseudonym.in_(new))
+            self._user_ids.update((row[0], int(row[1])) for row in conn.execute(created))
 
     # -- the engine's Memory
 
@@ -860,19 +865,7 @@ class Store:
             }
         )
         if missing:
-            by_pseudonym = select(users.c.pseudonym, users.c.id).where(
-                users.c.pseudonym.in_(missing)
-            )
-            self._user_ids.update((row[0], int(row[1])) for row in conn.execute(by_pseudonym))
-            new = [pseudonym for pseudonym in missing if pseudonym not in self._user_ids]
-            if new:
-                now = self.clock()
-                upsert = _insert_for(conn)(users).on_conflict_do_nothing(
-                    index_elements=["pseudonym"]
-                )
-                conn.execute(upsert, [{"pseudonym": p, "created_at": now} for p in new])
-                created = select(users.c.pseudonym, users.c.id).where(users.c.pseudonym.in_(new))
-                self._user_ids.update((row[0], int(row[1])) for row in conn.execute(created))
+            self._look_up_users(conn, missing, create=True)
         return end
 
     def _write(self, batch: list[_Op]) -> tuple[list[_Op], BaseException | None]:
