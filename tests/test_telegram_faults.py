@@ -15,6 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -26,6 +27,7 @@ from bot.engine import Engine
 from bot.redact import redact
 from bot.storage.store import Store
 from bot.storage.tables import events, feedback, hide_messages, not_understood, users
+from bot.telegram import app as app_module
 from bot.telegram.app import Services, check_health, health, serve
 from bot.telegram.conversation import TelegramChannel
 from tests.botapi import BotAPI
@@ -376,3 +378,30 @@ async def test_polling_mode_health_reports_a_stopped_database_writer(
         assert (ok, detail) == (False, "the database writer is not running")
         heartbeat.write_text(f"unhealthy: {detail}\n")  # as the next beat writes it
         assert health(settings) == (False, "the database writer is not running")
+
+
+async def test_the_health_check_never_reads_a_half_written_heartbeat(
+    api: BotAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot health` (the container's health check) may run at any moment, also while
+    the heartbeat is being written; it must see the old beat or the new one, never an empty file."""
+    settings = settings_for(api, tmp_path)
+
+    async def healthy(_services: Any) -> tuple[bool, str]:
+        return True, "database ok"
+
+    monkeypatch.setattr(app_module, "check_health", healthy)
+    monkeypatch.setattr(app_module, "HEARTBEAT_EVERY", 0)
+    application = SimpleNamespace(running=True, bot_data=None)
+    beating = asyncio.create_task(app_module.beat(application, settings.var_dir))  # type: ignore[arg-type]
+    try:
+        heartbeat = settings.var_dir / app_module.HEARTBEAT_FILE
+        await asyncio.to_thread(wait_until, heartbeat.exists, 30)
+
+        def read_while_beating() -> Counter[tuple[bool, str]]:
+            return Counter(health(settings) for _ in range(3000))
+
+        seen = await asyncio.to_thread(read_while_beating)
+    finally:
+        beating.cancel()
+    assert set(seen) == {(True, "database ok")}

@@ -42,7 +42,7 @@ from bot.content import ContentStore
 from bot.models import ModelShelf
 from bot.modelswitch import Loaded, ModelSwitch
 from bot.nlu import Parser
-from bot.private_files import private_folder
+from bot.private_files import private_folder, write_private
 from bot.settings import Settings, SettingsError
 from bot.startup import (
     ModelLoader,
@@ -243,6 +243,7 @@ def reload_content(channel: TelegramChannel) -> None:
 
 HEARTBEAT_FILE = "heartbeat"
 HEARTBEAT_EVERY = 30.0
+HEARTBEAT_STALE_AFTER = 3 * HEARTBEAT_EVERY  # three beats missed: the bot has stopped
 
 
 async def beat(application: Application[Any, Any, Any, Any, Any, Any], var_dir: Path) -> None:
@@ -258,7 +259,8 @@ async def beat(application: Application[Any, Any, Any, Any, Any, Any], var_dir: 
             ok, detail = await check_health(application.bot_data)
             line = ("ok: " if ok else "unhealthy: ") + detail + "\n"
             try:
-                await asyncio.to_thread(path.write_text, line, encoding="utf-8")
+                # in one step: `python -m bot health` must never read a half-written beat
+                await asyncio.to_thread(write_private, path, line)
             except OSError as exc:
                 log.error("the heartbeat file could not be written (%s)", type(exc).__name__)
             pause = HEARTBEAT_EVERY
@@ -323,7 +325,7 @@ def health(settings: Settings) -> tuple[bool, str]:
         age = time.time() - path.stat().st_mtime
     except OSError:
         return False, "no heartbeat yet"
-    if age >= 3 * HEARTBEAT_EVERY:
+    if age >= HEARTBEAT_STALE_AFTER:
         return False, f"last heartbeat {age:.0f} s ago"
     ok = line.startswith("ok")
     return ok, line.partition(": ")[2] or line
