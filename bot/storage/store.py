@@ -53,7 +53,13 @@ from bot.storage.tables import events, feedback, hide_messages, not_understood, 
 log = logging.getLogger(__name__)
 
 HIDE_WINDOW = timedelta(hours=48)
-GATHER_SECONDS = 0.05
+# A trickle of events (30 a second, Telegram's own limit for a bot) waits this long to become
+# one transaction: a transaction costs the writer far more than the rows in it (one a message
+# was a fifth of the bot's CPU at that rate). Nobody waits for these rows: a /forget or /hide
+# is written at once, flush() and close() cut the wait short, and statistics can be a moment
+# late.
+GATHER_SECONDS = 0.5
+GATHER_AT_MOST = 200  # rows: a batch this big is written at once
 _LATE = object()  # what _run_and_wait gives back when the database did not answer in time
 PURGE_EVERY = timedelta(days=1)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -305,6 +311,7 @@ class Store:
     _last_purge: datetime | None = field(default=None, init=False)
     _busy: bool = field(default=False, init=False)
     _in_hand: list[_Op] = field(default_factory=list, init=False)
+    _flushing: int = field(default=0, init=False)  # callers of flush() waiting: write now
     _recent: OrderedDict[str, deque[tuple[int, datetime]]] = field(
         default_factory=OrderedDict, init=False
     )
@@ -680,11 +687,16 @@ class Store:
         """Wait until everything queued is written; False if it could not be done in time."""
         deadline = time.monotonic() + timeout
         with self._cond:
-            while self._queue or self._busy:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
+            self._flushing += 1
+            self._cond.notify_all()  # the writer stops gathering and writes what it has
+            try:
+                while self._queue or self._busy:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+            finally:
+                self._flushing -= 1
         return True
 
     def close(self, timeout: float = 5.0) -> None:
@@ -732,11 +744,17 @@ class Store:
                         del self._queue[index]
                         self._outage.dropped += 1
                         break
+            idle = not self._queue
             if front:
                 self._queue.appendleft(op)
             else:
                 self._queue.append(op)
-            self._cond.notify_all()
+            # Wake the writer only when it has something new to do: it was waiting for work,
+            # or someone waits for this write, or the queue is a batch. While it gathers a
+            # trickle it wakes by itself when the moment is over (a wake-up a row cost more
+            # CPU than writing it).
+            if idle or op.done is not None or len(self._queue) >= GATHER_AT_MOST:
+                self._cond.notify_all()
 
     def _supervise(self) -> None:
         """Run the writer; if it fails for any reason, say so and run it again.
@@ -807,8 +825,13 @@ class Store:
             backoff = min(backoff * 2, 15.0)
 
     def _may_gather(self) -> bool:
-        """Only when nothing queued has someone waiting for it (forget, /hide) and it is small."""
-        return len(self._queue) < 200 and all(op.done is None for op in self._queue)
+        """Only when nothing queued has someone waiting for it (forget, /hide, flush) and it is
+        small."""
+        return (
+            not self._flushing
+            and len(self._queue) < GATHER_AT_MOST
+            and all(op.done is None for op in self._queue)
+        )
 
     def _pause(self, seconds: float) -> bool:
         """Wait before trying the database again (new events do not cut it short)."""
