@@ -32,7 +32,6 @@ from telegram.ext import (
     CallbackContext,
     CallbackQueryHandler,
     ContextTypes,
-    ExtBot,
     MessageHandler,
     filters,
 )
@@ -53,54 +52,13 @@ from bot.startup import (
     open_store,
 )
 from bot.storage.store import Store
+from bot.telegram.client import SturdyBot
 from bot.telegram.conversation import PERSONAL_COMMANDS, TelegramChannel
 from bot.telegram.pacing import PacedRateLimiter
 from bot.telegram.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
-
-
-class SturdyBot(ExtBot[int]):
-    """An ExtBot that skips an update it cannot read instead of stopping on it.
-
-    python-telegram-bot reads a whole batch of updates at once; one it cannot read (a field
-    from a newer Bot API, say) fails the batch, and the same batch is fetched again forever, so
-    nobody gets an answer. Here the batch is read one update at a time: an unreadable one is
-    logged and replaced by an empty update with the same id, which no handler answers but which
-    moves the polling offset past it.
-    """
-
-    async def get_updates(
-        self,
-        offset: int | None = None,
-        limit: int | None = None,
-        timeout: Any = None,
-        allowed_updates: Any = None,
-        **kwargs: Any,
-    ) -> tuple[Update, ...]:
-        try:
-            return await super().get_updates(offset, limit, timeout, allowed_updates, **kwargs)
-        except TelegramError:
-            raise
-        except Exception:
-            raw = await self._post(
-                "getUpdates",
-                {
-                    "offset": offset,
-                    "limit": limit,
-                    "timeout": 0,
-                    "allowed_updates": allowed_updates,
-                },
-            )
-        updates = []
-        for item in raw if isinstance(raw, list) else []:
-            try:
-                updates.append(Update.de_json(item, self))
-            except Exception:
-                log.error("skipped update %s: it could not be read", item.get("update_id"))
-                updates.append(Update(update_id=int(item.get("update_id", 0))))
-        return tuple(updates)
 
 
 @dataclass
@@ -128,7 +86,7 @@ class Services:
         return self.channel
 
 
-class HelperContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], Services]):
+class HelperContext(CallbackContext[SturdyBot, dict[Any, Any], dict[Any, Any], Services]):
     """The context every handler gets, with the channel typed."""
 
     @property

@@ -18,18 +18,18 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Literal
 
-from telegram import Bot, CallbackQuery, LinkPreviewOptions, Message, MessageEntity, ReplyParameters
+from telegram import CallbackQuery, Message, MessageEntity
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.engine import Engine, Reply, User
 from bot.storage.store import Store, Taken
+from bot.telegram.client import SturdyBot
 from bot.telegram.inbound import clean_callback, clean_text
-from bot.telegram.layout import keyboard, read_tap, split_text, without_votes
+from bot.telegram.layout import keyboard_json, read_tap, split_text, without_votes
 
 log = logging.getLogger(__name__)
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 PERSONAL_COMMANDS = ("forget", "hide")
 PERSONAL_TOPICS = ("support", "crisis", "emergency")
 BUSY = 8  # answers being worked on at once, past which no typing indicator is sent
@@ -113,7 +113,7 @@ class TelegramChannel:
 
     # -- private chats
 
-    async def private_message(self, bot: Bot, message: Message) -> None:
+    async def private_message(self, bot: SturdyBot, message: Message) -> None:
         """A private message: text or caption through the engine, anything else politely."""
         user = _user(message)
         text = clean_text(message.text if message.text is not None else message.caption)
@@ -144,7 +144,7 @@ class TelegramChannel:
                 bot, message.chat_id, reply, user, remember=not forgetting, also_remember=theirs
             )
 
-    async def _think(self, bot: Bot, chat_id: int, text: str, user: User) -> Reply:
+    async def _think(self, bot: SturdyBot, chat_id: int, text: str, user: User) -> Reply:
         """The engine's answer, with a typing indicator if it takes a moment.
 
         When many answers are already waiting (a burst), the indicator is left out: under load
@@ -160,12 +160,12 @@ class TelegramChannel:
             if typing is not None:
                 typing.cancel()
 
-    async def _typing_later(self, bot: Bot, chat_id: int) -> None:
+    async def _typing_later(self, bot: SturdyBot, chat_id: int) -> None:
         await asyncio.sleep(self.typing_after)
         with suppress(TelegramError):
             await bot.send_chat_action(chat_id, ChatAction.TYPING)
 
-    async def _hide(self, bot: Bot, message: Message, user: User) -> None:
+    async def _hide(self, bot: SturdyBot, message: Message, user: User) -> None:
         """Delete our recent messages and theirs from this chat (Telegram allows 48 hours).
 
         The ids come from memory and the database. When the database cannot be reached, what
@@ -191,7 +191,7 @@ class TelegramChannel:
 
     # -- group chats
 
-    async def group_message(self, bot: Bot, message: Message) -> None:
+    async def group_message(self, bot: SturdyBot, message: Message) -> None:
         """In a group: answer commands and mentions only; point personal things elsewhere."""
         text = clean_text(message.text) or ""
         asked = self._addressed(message, text)
@@ -221,8 +221,7 @@ class TelegramChannel:
                 return None  # a command for another bot
             return text
         mentioned = any(
-            entity.type == MessageEntity.MENTION
-            and message.parse_entity(entity).lstrip("@").lower() == name
+            entity.type == MessageEntity.MENTION and _entity_text(message, entity) == "@" + name
             for entity in message.entities
         )
         replied_to_us = (
@@ -234,13 +233,13 @@ class TelegramChannel:
             return None
         return re.sub(rf"@{re.escape(self.username)}\b", " ", text, flags=re.I).strip()
 
-    async def added_to_group(self, bot: Bot, message: Message) -> None:
+    async def added_to_group(self, bot: SturdyBot, message: Message) -> None:
         if any(member.id == self.bot_id for member in message.new_chat_members):
             await self._send(bot, message.chat_id, self.engine.system("group_private"), None)
 
     # -- button taps
 
-    async def tap(self, bot: Bot, query: CallbackQuery) -> None:
+    async def tap(self, bot: SturdyBot, query: CallbackQuery) -> None:
         """A button tap: a vote, or a reply to show; always acknowledged."""
         tap = read_tap(clean_callback(query.data))
         user = User("telegram", str(query.from_user.id))
@@ -271,7 +270,7 @@ class TelegramChannel:
 
     async def _send(
         self,
-        bot: Bot,
+        bot: SturdyBot,
         chat_id: int,
         reply: Reply,
         user: User | None,
@@ -285,19 +284,14 @@ class TelegramChannel:
         sent: list[int] = []
         for index, chunk in enumerate(chunks):
             last = index == len(chunks) - 1
-            parameters = (
-                ReplyParameters(reply_to.message_id, allow_sending_without_reply=True)
-                if reply_to is not None and index == 0
-                else None
+            sent.append(
+                await bot.send_reply(
+                    chat_id,
+                    chunk,
+                    keyboard=keyboard_json(reply, feedback) if last else None,
+                    reply_to=reply_to.message_id if reply_to is not None and index == 0 else None,
+                )
             )
-            message = await bot.send_message(
-                chat_id,
-                chunk,
-                reply_markup=keyboard(reply, feedback) if last else None,
-                link_preview_options=NO_PREVIEW,
-                reply_parameters=parameters,
-            )
-            sent.append(message.message_id)
         if remember and user is not None and chat_id > 0:
             self._remember(user, [*(also_remember or []), *sent])
         return sent
@@ -306,7 +300,7 @@ class TelegramChannel:
         if self.store is not None:
             self.store.remember_messages(user, message_ids)
 
-    async def send_error(self, bot: Bot, chat_id: int) -> None:
+    async def send_error(self, bot: SturdyBot, chat_id: int) -> None:
         """After an unexpected error: say so kindly (and that 999 is there), if Telegram lets us."""
         with suppress(TelegramError):
             await self._send(bot, chat_id, self.engine.system("error"), None)
@@ -315,6 +309,15 @@ class TelegramChannel:
 async def _acknowledge(query: CallbackQuery, text: str | None) -> None:
     with suppress(BadRequest, Forbidden):
         await query.answer(text=text)
+
+
+def _entity_text(message: Message, entity: MessageEntity) -> str:
+    """The part of the text an entity marks, lower case ("" for an entity that does not fit
+    the text, such as one that cuts an emoji in half: nothing Telegram sends, but possible)."""
+    try:
+        return message.parse_entity(entity).lower()
+    except (UnicodeDecodeError, ValueError, RuntimeError):
+        return ""
 
 
 def _user(message: Message) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -59,12 +60,6 @@ def read_tap(data: str | None) -> Tap | None:
     return tap if tap is not None and REPLY_ID.fullmatch(tap.reply_id) else None
 
 
-def keyboard(reply: Reply, feedback: bool) -> InlineKeyboardMarkup | None:
-    """One button per row (labels stay readable on a phone), 👍/👎 side by side at the end."""
-    rated = reply.reply_id if feedback and reply.invites_feedback else None
-    return _keyboard(reply.buttons, rated)
-
-
 @lru_cache(maxsize=1024)
 def _keyboard(buttons: tuple[Button, ...], rated: str | None) -> InlineKeyboardMarkup | None:
     """The same few keyboards are sent again and again: each is built once (they are
@@ -80,6 +75,19 @@ def _keyboard(buttons: tuple[Button, ...], rated: str | None) -> InlineKeyboardM
             ]
         )
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def keyboard_json(reply: Reply, feedback: bool) -> dict[str, Any] | None:
+    """The keyboard as the Bot API's JSON takes it (made once for each set of buttons, like the
+    keyboard itself: do not change the dict)."""
+    rated = reply.reply_id if feedback and reply.invites_feedback else None
+    return _keyboard_json(reply.buttons, rated)
+
+
+@lru_cache(maxsize=1024)
+def _keyboard_json(buttons: tuple[Button, ...], rated: str | None) -> dict[str, Any] | None:
+    markup = _keyboard(buttons, rated)
+    return markup.to_dict() if markup is not None else None
 
 
 def without_votes(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
