@@ -155,23 +155,19 @@ def fast_path_differences(archive: Path, rasa: Any, texts: list[str]) -> list[st
     return differ
 
 
-def check_fast_path(settings: Settings, nlu: Path, safety: Path) -> list[str]:
+def check_fast_path(settings: Settings, pairs: list[tuple[Path, Any]]) -> list[str]:
     """Reasons to refuse a new pair whose fast-path answers differ from Rasa's on the held-out
     and safety messages (as the engine hands them to the models): the bot must never answer
-    otherwise than the model that was measured."""
+    otherwise than the model that was measured. `pairs` holds each archive with the RasaParser
+    already loaded from it (the one that measured it: loading TensorFlow twice costs a minute)."""
     from bot.engine import model_text
-    from bot.nlu import RasaParser
     from bot.text import plain
 
     cases = held_out_cases(settings.root) + safety_cases(settings.root)
     texts = sorted({model_text(plain(case.text)) for case in cases})
     reasons = []
-    for archive in (nlu, safety):
-        rasa = RasaParser.load(archive)
-        try:
-            differ = fast_path_differences(archive, rasa, texts)
-        finally:
-            asyncio.run(rasa.close())
+    for archive, rasa in pairs:
+        differ = fast_path_differences(archive, rasa, texts)
         if differ:
             reasons.append(
                 f"the bot's fast way of running {archive.name} ranks {len(differ)} message(s) "
@@ -222,11 +218,16 @@ def run_job(
             engine = _engine(settings, settings.model_path, settings.safety_model_path)
             current = asyncio.run(_measured(engine, settings.root))
         step(0.8, "measuring the new model")
-        engine = _engine(settings, folder / "nlu.tar.gz", folder / "safety.tar.gz")
-        new = asyncio.run(_measured(engine, settings.root))
-        verdict = decide(current, new)
-        step(0.9, "checking the bot's fast path against Rasa on the new model")
-        differ = check_fast_path(settings, folder / "nlu.tar.gz", folder / "safety.tar.gz")
+        archives = (folder / "nlu.tar.gz", folder / "safety.tar.gz")
+        engine = _engine(settings, *archives)
+        try:
+            new = asyncio.run(measure(engine, settings.root))
+            verdict = decide(current, new)
+            step(0.9, "checking the bot's fast path against Rasa on the new model")
+            pairs = [(archives[0], engine.parser), (archives[1], engine.grader)]
+            differ = check_fast_path(settings, pairs)
+        finally:
+            asyncio.run(_close(engine))
         if differ:
             verdict = Verdict(False, verdict.reasons + differ)
         status.update(current=current, new=new, reasons=verdict.reasons)
