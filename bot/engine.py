@@ -415,9 +415,10 @@ class Engine:
             reply = replace(base, topic=decision.topic or base.topic, buttons=offered + extra)
             # The question must not lose a number that any of its candidates promises.
             topics = {topic_of(intent) for intent in decision.intents}
+            # (999 goes on top, as everywhere: the first thing read.)
             for topic, line in PROMISE_LINES.items():
-                if topic in topics and line != URGENT_BANNER:
-                    reply = self._with_line(content, reply, line, first=False)
+                if topic in topics:
+                    reply = self._with_line(content, reply, line, first=line == URGENT_BANNER)
             return reply
         fallback_id = OUT_OF_SCOPE if decision.intents == (OUT_OF_SCOPE,) else "fallback"
         top_intent = parse.top.name if parse.top else None
