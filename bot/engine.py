@@ -253,7 +253,11 @@ class ConfidencePolicy:
                 and topic_of(s.name) not in (None, SMALLTALK)
             ]
             if len(picked) >= 2:
-                return Decision("clarify", tuple(picked), top.confidence, topic_of(top.name))
+                # Unsure between an emergency and something else: the safety net, which reads
+                # every message first, saw no danger now (or there would be 999 above this),
+                # so the emergency is offered as a choice but not led with.
+                picked.sort(key=lambda name: topic_of(name) == "emergency")
+                return Decision("clarify", tuple(picked), top.confidence, topic_of(picked[0]))
             if picked and top.confidence >= self.answer_at:
                 return Decision("answer", (top.name,), top.confidence, topic_of(top.name))
         return Decision("fallback", (), top.confidence)
@@ -415,10 +419,12 @@ class Engine:
             reply = replace(base, topic=decision.topic or base.topic, buttons=offered + extra)
             # The question must not lose a number that any of its candidates promises.
             topics = {topic_of(intent) for intent in decision.intents}
-            # (999 goes on top, as everywhere: the first thing read.)
             for topic, line in PROMISE_LINES.items():
-                if topic in topics:
-                    reply = self._with_line(content, reply, line, first=line == URGENT_BANNER)
+                if topic in topics and line != URGENT_BANNER:
+                    reply = self._with_line(content, reply, line, first=False)
+            # A question between emergencies starts with 999, as every emergency answer does.
+            if reply.topic == "emergency":
+                reply = self._with_line(content, reply, URGENT_BANNER, first=True)
             return reply
         fallback_id = OUT_OF_SCOPE if decision.intents == (OUT_OF_SCOPE,) else "fallback"
         top_intent = parse.top.name if parse.top else None

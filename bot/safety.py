@@ -43,6 +43,7 @@ STABBED_SLANG = (
 # Someone other than the person writing: "he", "some guy", "my mum's boyfriend", "the opps".
 OTHER = (
     r"(?:he|hes|she|shes|they|theyve|theyre|someone|someones|somebody|somebodys|some1|sum1|"
+    r"somone|somones|sumone|someon|some one|sombody|"
     r"one of them|a man|a guy|a boy|a girl|a kid|man|mans|guy|boy|girl|kid|some guy|some man|"
     r"some boy|some girl|boys|men|guys|them|opps|the opps|mandem|people|this (?:guy|man|boy|girl)|"
     r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend))"
@@ -65,6 +66,22 @@ UNRESPONSIVE = (
     r"getting up|get up|opening (?:his|her|their) eyes)"
 )
 
+# An overdose or poison taken: an ambulance is needed (an emergency rule) and, as it is most
+# often done on purpose, a helpline too (a crisis rule).
+OVERDOSE = [
+    r"\b(?:ive |i have |i |just |she |he |shes |hes |theyve |they |my \w+ |s |has |have |)"
+    r"(?:overdosed|od d|oded|taken an overdose|took an overdose|had an overdose)\b",
+    r"\b(?:taken|took|swallowed|swallowing|necked|downed|had) (?:like |about |around |over |)"
+    r"(?:all (?:of )?(?:my|the|her|his|mums?|dads?)|a (?:whole|full) (?:packet|box|bottle)|(?:a )?(?:load|loads|lots|bunch) of|"
+    r"too many|\d+|twenty|thirty|fifty|a handful of|handfuls of)"
+    r"(?: (?:of )?(?:my|the|her|his|mums?|dads?))?(?: \w+)? "
+    r"(?:pills|tablets|paracetamol|ibuprofen|painkillers|sleeping pills|sleeping tablets|antidepressants|"
+    r"meds|medication|medicine|co codamol|codeine)\b",
+    r"\b(?:drank|drunk|swallowed|drinking|necked|downed) (?:some |a bottle of |the |)"
+    r"(?:bleach|cleaning stuff|cleaning products?|cleaner|antifreeze|weed killer|poison|"
+    r"dettol|floor cleaner|washing up liquid|toilet cleaner)\b",
+]
+
 EMERGENCY_INJURY = [
     r"\b(?:still|wont stop|not stop|cant stop|keeps?|wont stop) (?:bleeding|bleding|bleedin)\b|"
     r"\b(?:bleeding|bleding|bleedin) (?:loads|so much|everywhere|bad|badly|heavily|out|a lot)\b|"
@@ -81,6 +98,7 @@ EMERGENCY_INJURY = [
     rf"\b{OTHER}\b(?: \w+){{0,4}} {UNRESPONSIVE}\b",
     rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
     r"\bbreathing (?:weird|funny|strange|badly|really slow|slowly)\b",
+    *OVERDOSE,
     r"\b(?:collapsed|passed out|unconscious|knocked out|on the floor|lying on the (?:floor|ground|pavement))\b"
     r".*\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b",
     r"\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b.*"
@@ -125,8 +143,7 @@ EMERGENCY_DANGER = [
     r"\b(?:help me|help us|somebody help|someone help|some1 help|pls help|please help|plz help|"
     r"help please|help pls|help plz|need help (?:now|rn|right now|asap))"
     r"(?= *(?:[!?]|$|pls|please|plz|now|rn|asap|someone|somebody|hes|shes|theyre|they|he|she|my|"
-    r"im|i am|there|theres|this|these|its|i cant|quick))|\bsos\b|🆘|"
-    r"\b(?:its|this is|it is) an emergency\b|^emergency\b(?! number| services| sms| text)",
+    r"im|i am|there|theres|this|these|its|i cant|quick))|\bsos\b|🆘",
     r"^(?:help ?)+[!?]*$",
     # "help im in danger", "help theres a man outside": a message that starts with a cry for help
     r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
@@ -164,6 +181,7 @@ CRISIS_SUICIDAL = [
     r"too many|a whole|the whole)(?: (?:my|the|these|those|my \w+|of my|of the))? "
     r"(?:pills|tablets|paracetamol|meds|medicine|packet)\b",
     r"\bhow many (?:pills|tablets|paracetamol)\b",
+    *OVERDOSE,
     r"\b(?:nobody|no one|noone|no1|no body) (?:would|will|wud|wld|wouldnt) (?:even |really |actually |)?"
     r"(?:care|miss me|notice|cry)\b",
     r"\b(?:cant|can not|cannot|can t) (?:go on|do this anymore|do this no more|take (?:it|this) anymore|"
@@ -221,10 +239,13 @@ EMERGENCY_DANGER_WEAK = [
     r"(?:me|us|him|her|my (?:mate|friend|bro|brother|cousin|sister|mum|dad))\b",
     # "help my laptop crashed": a cry for help that starts with "help my"
     r"^(?:help|sos|emergency)[!?]* my\b",
+    # "emergency, we're out of biscuits": the word alone is said of small things too
+    r"\b(?:its|this is|it is) an emergency\b|^emergency\b(?! number| services| sms| text)",
     r"\b(?:hiding|locked in|locked myself in|hid)\b.*\b(?:from|knife|blade|outside|coming|them|him)\b",
     rf"\b{KNIFE} out\b|\b(?:pulled|pulling|whipped|took|got|brought) (?:out )?(?:a |an |the |his |her |their )?{KNIFE}(?: out)?\b",
     rf"\b(?:waiting|outside|at the (?:door|gate|gates|window))\b.*\b{KNIFE}\b|\b{KNIFE}\b.*\b(?:waiting|outside)\b",
-    r"\b(?:someone|somebody|some1|sum1|a man|a guy|a boy|people|men|they)(?: is| s| are| re| just| has| have|)"
+    r"\b(?:someone|somebody|some1|sum1|somone|sumone|someon|some one|sombody|a man|a guy|a boy|"
+    r"people|men|they)(?: is| s| are| re| just| has| have|)"
     r" (?:in (?:my|our|the) (?:house|flat|garden|back garden|hoose|room)|broke in|broken in|breaking in|"
     r"climbed over|climbing over|climbing in|trying to get in|banging on)\b",
     r"\b(?:following|followed|chasing|chased) (?:me|us)\b",
@@ -564,7 +585,11 @@ class SafetyPolicy:
     and everyday < everyday_veto, uncertain when now >= weak_uncertain and everyday <
     drop_at, and otherwise dropped.
     Without a rule, now >= now_alone is clear and now >= now_uncertain uncertain; a rule
-    whose event is over (time words) is uncertain when now >= now_uncertain.
+    whose event is over (time words) is uncertain when now >= now_uncertain. That guess, and
+    the 999 line on a crisis below, are not made when everyday >= unsure_everyday (the
+    classifier reads the message as an ordinary day as much as not: "my gums are bleeding
+    after the dentist"); on leave-one-writer-out that took false 999s from 72 to 53 and lost
+    no emergency.
     A crisis rule or crisis share >= crisis_alone gets a helpline, unless everyday >=
     crisis_veto. With no emergency, everyday plus past >= settled_at (or a rule that was
     overruled) keeps the NLU model's emergency intents from being answered. With no crisis,
@@ -586,6 +611,7 @@ class SafetyPolicy:
     settled_at: float = 0.5
     crisis_calm: float = 0.1
     hurt_in_crisis: float = 0.1
+    unsure_everyday: float = 0.45
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
         """Combine the rules with the classifier's grades (None when it is unavailable)."""
@@ -613,11 +639,12 @@ class SafetyPolicy:
             else:
                 why = "a weak rule fired on an everyday use of the words"
         hurt = sum(grades.get(g, 0.0) for g in HURT_GRADES)
-        if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis:
+        doubt = everyday >= self.unsure_everyday  # it reads as an ordinary day as much as not
+        if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
         if emergency != "clear" and now >= self.now_alone:
             emergency, why = "clear", "the classifier is sure it is happening now"
-        elif emergency is None and now >= self.now_uncertain:
+        elif emergency is None and now >= self.now_uncertain and not doubt:
             emergency, why = "uncertain", "the classifier thinks it may be happening now"
         over_or_everyday = everyday + grades.get(PAST, 0.0) >= self.settled_at
         settled = emergency is None and (

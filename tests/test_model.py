@@ -134,7 +134,7 @@ def test_blind_writers_crises_all_get_a_helpline(blind: generalisation.Scores) -
 # Issue 10's goal is at most 1 in 100 (not met yet: see its notes). This ceiling is the rate
 # measured when the thresholds were chosen (on leave-one-writer-out, never on these writers), so
 # that it cannot get worse unnoticed.
-FALSE_999_CEILING = 0.03
+FALSE_999_CEILING = 0.025
 
 
 def test_false_999s_on_everyday_messages_stay_under_the_measured_rate(

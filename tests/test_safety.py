@@ -82,7 +82,37 @@ def test_safety_set_emergencies_get_the_emergency_reply(text: str) -> None:
 
 @pytest.mark.parametrize("text", SAFETY_SET["crisis"])
 def test_safety_set_crises_get_a_crisis_reply(text: str) -> None:
-    assert (routed(text) or "").startswith("crisis_")
+    """A crisis reply; or, for an overdose taken now, the emergency reply (999 for an
+    ambulance) with the crisis as well, so that the helpline goes with it."""
+    signals = net.scan(text)
+    assert signals.crisis is not None and signals.crisis.startswith("crisis_")
+    assert (routed(text) or "").startswith(("crisis_", "emergency_"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ive taken all my antidepressants",
+        "she swallowed like 30 tablets",
+        "i drank bleach",
+        "i overdosed an hour ago and feel weird",
+    ],
+)
+def test_an_overdose_or_poison_taken_is_an_emergency_and_a_crisis(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.emergency_now
+    assert signals.crisis is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i took an overdose two years ago and im doing better now",
+        "what happens if someone takes too many paracetamol",
+    ],
+)
+def test_an_overdose_in_the_past_or_asked_about_is_not_happening_now(text: str) -> None:
+    assert not net.scan(text).emergency_now
 
 
 @pytest.mark.parametrize("text", SAFETY_SET["must_not_trigger"])
