@@ -123,7 +123,8 @@ def cmd_evaluate(settings: Settings, args: argparse.Namespace) -> int:
 
     config = Path(args.config).resolve() if args.config else settings.config_file
     model = Path(args.model).resolve() if args.model else None
-    writers = None if args.writers == "all" else [w for w in args.writers.split(",") if w]
+    named = [w for w in args.writers.split(",") if w and w != "none"]
+    writers = None if args.writers == "all" else named
     started = time.perf_counter()
     evaluate(
         settings.root,
@@ -274,7 +275,7 @@ def build_arguments() -> argparse.ArgumentParser:
                 "--writers",
                 default="all",
                 help="leave-one-writer-out for these writers (comma-separated), all (the "
-                "default, about 40 minutes on 2 cores) or none",
+                "default, about 30 minutes on 2 cores) or none",
             )
             command.add_argument(
                 "--model",
@@ -304,7 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
     except SettingsError as exc:
         return _fail(f"Setting problem: {exc}")
-    configure_logging(settings.log_level if args.command != "ask" else "WARNING")
+    # `ask` and `evaluate` print what they are for; a log line for every answer would bury it.
+    quiet = args.command in ("ask", "evaluate")
+    configure_logging("WARNING" if quiet else settings.log_level)
     handler = COMMANDS[args.command][0]
     try:
         return handler(settings, args)
