@@ -82,6 +82,27 @@ OVERDOSE = [
     r"dettol|floor cleaner|washing up liquid|toilet cleaner)\b",
 ]
 
+# A body in danger whatever the words around it: an overdose or poison taken, a seizure,
+# someone who cannot be woken. The classifier may doubt these (the 999 line then goes above
+# the answer) but never overrules them: "drank bleach by mistake" is rare in everyday talk,
+# and the words around it ("by mistake") are not.
+MEDICAL = [
+    *OVERDOSE,
+    r"\b(?:drank|drunk|drinking|swallowed|swallowing|ate|eaten|bit into|bitten into|chewed|necked|"
+    r"downed) (?:some |a bit of |a bottle of |a cup of |the |a |an |a whole |all the |"
+    r"one of (?:the |those |them |my |his |her |)|)(?:\w+ ){0,3}"
+    r"(?:bleach|weed ?killer|sheep dip|pesticide|rat poison|slug pellets|antifreeze|poison|"
+    r"chemicals?|cleaning (?:stuff|products?|spray|liquid)|cleaner|dettol|toilet cleaner|"
+    r"floor cleaner|oven cleaner|drain cleaner|washing (?:pods?|tablets?|capsules?)|"
+    r"dishwasher tablets?|laundry (?:pods?|capsules?)|button batter(?:y|ies)|batter(?:y|ies)|"
+    r"magnets|white spirit|paraffin|petrol|lighter fluid)\b",
+    r"\b(?:cant|can not|cannot|wont|will not|couldnt|could not) (?:wake|get) "
+    r"(?:him|her|them|\w+|my \w+|me \w+|our \w+) (?:up|to wake up)\b(?! for| in time| early)",
+    r"\bseizure\b(?!s? (?:in|on) (?:the|a|my) (?:game|film|show))",
+    r"\b(?:fitting|having a fit|had a fit)\b.*\b(?:floor|shaking|wont stop|not stopping|foaming|"
+    r"epilep\w*|unconscious|breathing)\b",
+]
+
 EMERGENCY_INJURY = [
     r"\b(?:still|wont stop|not stop|cant stop|keeps?|wont stop) (?:bleeding|bleding|bleedin)\b|"
     r"\b(?:bleeding|bleding|bleedin) (?:loads|so much|everywhere|bad|badly|heavily|out|a lot)\b|"
@@ -98,7 +119,6 @@ EMERGENCY_INJURY = [
     rf"\b{OTHER}\b(?: \w+){{0,4}} {UNRESPONSIVE}\b",
     rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
     r"\bbreathing (?:weird|funny|strange|badly|really slow|slowly)\b",
-    *OVERDOSE,
     r"\b(?:collapsed|passed out|unconscious|knocked out|on the floor|lying on the (?:floor|ground|pavement))\b"
     r".*\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b",
     r"\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b.*"
@@ -223,6 +243,9 @@ CRISIS_SELF_HARM = [
 # sister, "got juked" in a game). They still send the message to the second stage, which lets
 # it through only when the classifier agrees something may be happening now.
 EMERGENCY_INJURY_WEAK = [
+    # "i cant breathe im laughing so much" is everyday; "hes on the floor and cant breathe" is not
+    r"\b(?:cant|can not|cannot|can hardly|can barely|struggling to|not able to) (?:breathe|breath)\b",
+    r"\b(?:unconscious|unresponsive|knocked out cold|out cold)\b",
     r"\b(?:bleeding|bleding|bleedin|bleeds)\b",
     r"\bblood\b.*\b(?:everywhere|pouring|gushing|coming out|wont stop|will not stop|loads|so much)\b",
     r"\b(?:so much|loads of|lots of|a lot of|covered in|pool of|losing) blood\b",
@@ -313,6 +336,7 @@ _COMPILED = {
     "crisis_suicidal": [re.compile(p) for p in CRISIS_SUICIDAL],
     "crisis_self_harm": [re.compile(p) for p in CRISIS_SELF_HARM],
 }
+_MEDICAL = [re.compile(p) for p in MEDICAL]
 _IDIOMS = [re.compile(p) for p in IDIOMS]
 EMERGENCY_RULES = ("emergency_first_aid", "emergency_help")
 CRISIS_RULES = ("crisis_suicidal", "crisis_self_harm")
@@ -375,6 +399,7 @@ class Signals:
 
     emergency / crisis: the reply a rule asks for (None when no rule fired), with the rule.
     weak: the emergency rule is one of the weak ones (words that are often everyday).
+    medical: the emergency rule is one of the MEDICAL ones, which the classifier never overrules.
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
@@ -383,6 +408,7 @@ class Signals:
     emergency: str | None = None
     emergency_rule: str | None = None
     weak: bool = False
+    medical: bool = False
     crisis: str | None = None
     crisis_rule: str | None = None
     past: bool = False
@@ -443,8 +469,16 @@ class SafetyNet:
 
 def _scan_window(norm: str) -> Signals:
     emergency = emergency_rule = crisis = crisis_rule = None
-    weak = False
-    for rules, strength in ((_COMPILED, ""), (_WEAK, "~weak")):
+    weak = medical = False
+    for index, rule in enumerate(_MEDICAL):
+        if rule.search(norm):
+            emergency, emergency_rule = (
+                "emergency_first_aid",
+                f"emergency_first_aid~medical[{index}]",
+            )
+            medical = True
+            break
+    for rules, strength in () if medical else ((_COMPILED, ""), (_WEAK, "~weak")):
         for reply_id in EMERGENCY_RULES:
             for index, rule in enumerate(rules[reply_id]):
                 if rule.search(norm):
@@ -466,6 +500,7 @@ def _scan_window(norm: str) -> Signals:
         emergency=emergency,
         emergency_rule=emergency_rule,
         weak=weak,
+        medical=medical,
         crisis=crisis,
         crisis_rule=crisis_rule,
         past=bool(_PAST.search(norm)),
@@ -481,6 +516,7 @@ def _merge(seen: Signals, window: Signals) -> Signals:
         seen.emergency is None
         or (window.emergency_now and not seen.emergency_now)
         or (window.emergency_now == seen.emergency_now and seen.weak and not window.weak)
+        or (window.emergency_now == seen.emergency_now and window.medical and not seen.medical)
     ):
         seen = replace(window, crisis=seen.crisis, crisis_rule=seen.crisis_rule)
     elif seen.emergency is None:
@@ -627,7 +663,7 @@ class SafetyPolicy:
         if signals.emergency_now and not signals.weak:
             if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
-            elif everyday < self.drop_at:
+            elif everyday < self.drop_at or signals.medical:
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.safety import SafetyNet, normalise
+from bot.safety import SafetyNet, SafetyPolicy, normalise
 from tests.conftest import ROOT
 
 SAFETY_SET = yaml.safe_load((ROOT / "nlu" / "test" / "safety.yml").read_text(encoding="utf-8"))
@@ -101,7 +101,18 @@ def test_safety_set_crises_get_a_crisis_reply(text: str) -> None:
 def test_an_overdose_or_poison_taken_is_an_emergency_and_a_crisis(text: str) -> None:
     signals = net.scan(text)
     assert signals.emergency == "emergency_first_aid" and signals.emergency_now
+    assert signals.medical  # the classifier can doubt it, never drop it
     assert signals.crisis is not None
+
+
+def test_the_classifier_cannot_overrule_a_medical_rule() -> None:
+    """Sure that a message is everyday, the classifier still only moves a poisoning from the
+    emergency reply to the 999 line above the answer; an ordinary strong rule it can drop."""
+    sure_everyday = {"everyday": 0.99, "general": 0.01}
+    poison = SafetyPolicy().decide(net.scan("my brother drank bleach by mistake"), sure_everyday)
+    assert poison.emergency == "uncertain"
+    ordinary = SafetyPolicy().decide(net.scan("its an emergency help me"), sure_everyday)
+    assert ordinary.emergency is None
 
 
 @pytest.mark.parametrize(
