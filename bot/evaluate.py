@@ -203,6 +203,11 @@ def evaluate(
         blind = generalisation.blind(project, full)
         rows["blind writers"] = generalisation.pooled(blind)
         rows.update({f"  blind {w}": s for w, s in blind.items()})
+        kept_out = generalisation.unused(project, full)
+        if kept_out:
+            # not blind for the medical rules, which were written from their misses
+            rows["unused writers (nlu/unused)"] = generalisation.pooled(kept_out)
+            rows.update({f"  unused {w}": s for w, s in kept_out.items()})
         old_safety = generalisation.old_safety_cases(root / "nlu" / "test" / "safety.yml")
         rows["first round's safety set"] = asyncio.run(generalisation.score(full, old_safety))
         generalisation.write_report(rows, reports)

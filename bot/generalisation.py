@@ -443,6 +443,21 @@ def blind(project: Project, engine: Engine) -> dict[str, Scores]:
     return {writer: asyncio.run(score(engine, cases)) for writer, cases in by_writer.items()}
 
 
+def unused(project: Project, engine: Engine) -> dict[str, Scores]:
+    """Writers whose safety-graded messages are kept out of training (nlu/unused/, one file a
+    writer: grade -> messages), answered by the models trained on everything, per writer."""
+    results = {}
+    for path in sorted((project.root / "nlu" / "unused").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        cases = [
+            Case(str(text), path.stem, grade=str(grade))
+            for grade, texts in data.items()
+            for text in texts or []
+        ]
+        results[path.stem] = asyncio.run(score(engine, cases))
+    return results
+
+
 def pooled(results: dict[str, Scores], leave_out: Iterable[str] = ()) -> Scores:
     total = Scores()
     for writer, scores in results.items():
