@@ -336,9 +336,15 @@ _COMPILED = {
     "crisis_suicidal": [re.compile(p) for p in CRISIS_SUICIDAL],
     "crisis_self_harm": [re.compile(p) for p in CRISIS_SELF_HARM],
 }
-_MEDICAL = [re.compile(p) for p in MEDICAL]
 _IDIOMS = [re.compile(p) for p in IDIOMS]
 EMERGENCY_RULES = ("emergency_first_aid", "emergency_help")
+# The emergency rules in tiers, most trusted first: medical (the classifier may doubt them,
+# never overrule them), strong, weak (the classifier decides).
+_TIERS: tuple[tuple[str, dict[str, list[re.Pattern[str]]]], ...] = (
+    ("medical", {"emergency_first_aid": [re.compile(p) for p in MEDICAL]}),
+    ("", {reply_id: _COMPILED[reply_id] for reply_id in EMERGENCY_RULES}),
+    ("weak", _WEAK),
+)
 CRISIS_RULES = ("crisis_suicidal", "crisis_self_harm")
 
 _NUMBER_WORD = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple|a couple|couple of|a couple of|some|several|many|loads of)"
@@ -467,28 +473,22 @@ class SafetyNet:
         return None
 
 
+def _first_emergency(norm: str) -> tuple[str, str, str] | None:
+    """The first emergency rule that fires, most trusted tier first: (reply, rule, tier)."""
+    for tier, rules in _TIERS:
+        for reply_id, patterns in rules.items():
+            for index, rule in enumerate(patterns):
+                if rule.search(norm):
+                    return reply_id, f"{reply_id}{'~' + tier if tier else ''}[{index}]", tier
+    return None
+
+
 def _scan_window(norm: str) -> Signals:
     emergency = emergency_rule = crisis = crisis_rule = None
-    weak = medical = False
-    for index, rule in enumerate(_MEDICAL):
-        if rule.search(norm):
-            emergency, emergency_rule = (
-                "emergency_first_aid",
-                f"emergency_first_aid~medical[{index}]",
-            )
-            medical = True
-            break
-    for rules, strength in () if medical else ((_COMPILED, ""), (_WEAK, "~weak")):
-        for reply_id in EMERGENCY_RULES:
-            for index, rule in enumerate(rules[reply_id]):
-                if rule.search(norm):
-                    emergency, emergency_rule = reply_id, f"{reply_id}{strength}[{index}]"
-                    weak = bool(strength)
-                    break
-            if emergency:
-                break
-        if emergency:
-            break
+    tier = None
+    found = _first_emergency(norm)
+    if found is not None:
+        emergency, emergency_rule, tier = found
     for reply_id in CRISIS_RULES:
         for index, rule in enumerate(_COMPILED[reply_id]):
             if rule.search(norm):
@@ -499,8 +499,8 @@ def _scan_window(norm: str) -> Signals:
     return Signals(
         emergency=emergency,
         emergency_rule=emergency_rule,
-        weak=weak,
-        medical=medical,
+        weak=tier == "weak",
+        medical=tier == "medical",
         crisis=crisis,
         crisis_rule=crisis_rule,
         past=bool(_PAST.search(norm)),
