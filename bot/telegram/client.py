@@ -15,7 +15,8 @@ NO_PREVIEW = {"is_disabled": True}  # link_preview_options: links in replies sho
 
 
 class SturdyBot(ExtBot[int]):
-    """An ExtBot that skips an update it cannot read instead of stopping on it.
+    """An ExtBot that skips an update it cannot read instead of stopping on it, and sends
+    replies more cheaply (`send_reply`).
 
     python-telegram-bot reads a whole batch of updates at once; one it cannot read (a field
     from a newer Bot API, say) fails the batch, and the same batch is fetched again forever, so

@@ -60,10 +60,8 @@ def read_tap(data: str | None) -> Tap | None:
     return tap if tap is not None and REPLY_ID.fullmatch(tap.reply_id) else None
 
 
-@lru_cache(maxsize=1024)
 def _keyboard(buttons: tuple[Button, ...], rated: str | None) -> InlineKeyboardMarkup | None:
-    """The same few keyboards are sent again and again: each is built once (they are
-    immutable, so one object can go out with any number of messages)."""
+    """One button per row (labels stay readable on a phone), 👍/👎 side by side at the end."""
     rows = [
         [InlineKeyboardButton(b.label, callback_data=f"{SHOW}{b.reply_id}"[:64])] for b in buttons
     ]
@@ -78,8 +76,8 @@ def _keyboard(buttons: tuple[Button, ...], rated: str | None) -> InlineKeyboardM
 
 
 def keyboard_json(reply: Reply, feedback: bool) -> dict[str, Any] | None:
-    """The keyboard as the Bot API's JSON takes it (made once for each set of buttons, like the
-    keyboard itself: do not change the dict)."""
+    """The keyboard as the Bot API's JSON takes it. The same few keyboards are sent again and
+    again, so each is made once (do not change the dict)."""
     rated = reply.reply_id if feedback and reply.invites_feedback else None
     return _keyboard_json(reply.buttons, rated)
 
