@@ -172,8 +172,8 @@ def _known_grades(grades: NluData, problems: list[Problem]) -> None:
 def _held_out_is_new(
     root: Path, data: NluData, grades: NluData, tests: NluData, problems: list[Problem]
 ) -> None:
-    """No test message may also be a training example: tests measure messages the models
-    have never seen."""
+    """No test message (nor one kept out of training in nlu/unused/) may also be a training
+    example: they measure messages the models have never seen."""
     trained = {
         _key(text)
         for source in (data, grades)
@@ -183,16 +183,19 @@ def _held_out_is_new(
     held_out: list[tuple[str, Path]] = [
         (text, tests.where[name][0]) for name, texts in tests.examples.items() for text in texts
     ]
-    safety_set = root / "nlu" / "test" / "safety.yml"
-    if safety_set.exists():
-        doc, _ = read_yaml(safety_set)
-        if isinstance(doc, dict):
-            held_out += [
-                (str(text), safety_set)
-                for texts in doc.values()
-                if isinstance(texts, list)
-                for text in texts
-            ]
+    # The first round's safety set and the writers kept out of training (nlu/unused/) are
+    # lists of messages by grade.
+    by_grade = [root / "nlu" / "test" / "safety.yml", *sorted(root.glob("nlu/unused/*.yml"))]
+    for path in by_grade:
+        if path.exists():
+            doc, _ = read_yaml(path)
+            if isinstance(doc, dict):
+                held_out += [
+                    (str(text), path)
+                    for texts in doc.values()
+                    if isinstance(texts, list)
+                    for text in texts
+                ]
     overlap = sorted({(text, path) for text, path in held_out if _key(text) in trained})
     for text, path in overlap[:10]:
         problems.append(

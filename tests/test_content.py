@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.check import readability_grade, run_check
 from bot.content import ContentStore, load_content, valid_uk_number
@@ -316,6 +317,27 @@ def project_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "content", tmp_path / "content")
     shutil.copytree(ROOT / "nlu", tmp_path / "nlu")
     return tmp_path
+
+
+def test_the_unused_writers_are_kept_out_of_training(project_copy: Path) -> None:
+    """evaluate measures the models on nlu/unused/ as writers they never saw: the check (which
+    passes on the real project) refuses any of their messages as a training example."""
+    kept_out = [
+        str(text)
+        for path in (ROOT / "nlu" / "unused").glob("*.yml")
+        for texts in yaml.safe_load(path.read_text(encoding="utf-8")).values()
+        for text in texts
+    ]
+    assert len(kept_out) >= 900
+    grades = project_copy / "nlu" / "safety" / "data" / "not_urgent.yml"
+    grades.write_text(
+        grades.read_text(encoding="utf-8")
+        + f"- intent: everyday\n  metadata:\n    writer: staff\n  examples: |\n    - {kept_out[0]}\n",
+        encoding="utf-8",
+    )
+    assert any(
+        "is also a training example" in e and "nlu/unused" in e for e in check_errors(project_copy)
+    )
 
 
 STAFF_MISTAKES = [

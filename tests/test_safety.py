@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import yaml
 
@@ -189,25 +187,3 @@ def test_games_forks_and_exaggeration_raise_nothing(text: str) -> None:
 )
 def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
     assert routed(text) == "crisis_suicidal"
-
-
-def test_the_unused_writers_are_kept_out_of_training() -> None:
-    """evaluate measures the models on nlu/unused/ as writers they never saw."""
-
-    def key(text: str) -> str:
-        return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-    trained = {
-        key(line.strip()[2:])
-        for path in [*ROOT.glob("nlu/data/*.yml"), *ROOT.glob("nlu/safety/data/*.yml")]
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip().startswith("- ")
-    }
-    kept_out = [
-        str(text)
-        for path in ROOT.glob("nlu/unused/*.yml")
-        for texts in yaml.safe_load(path.read_text(encoding="utf-8")).values()
-        for text in texts
-    ]
-    assert len(kept_out) >= 900
-    assert [t for t in kept_out if key(t) in trained] == []
