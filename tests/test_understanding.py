@@ -131,16 +131,10 @@ async def test_a_crisis_inside_an_emergency_gets_999_and_a_helpline(
     assert "116 123" in reply.text or "0800 1111" in reply.text
 
 
-@pytest.mark.parametrize("text", MEDICAL)
-async def test_poison_a_seizure_or_someone_who_cannot_be_woken_gets_999(
+@pytest.mark.parametrize("text", MEDICAL + DANGER_MISSPELT)
+async def test_poison_a_seizure_no_waking_and_misspelt_danger_get_999(
     real_engine: Engine, text: str
 ) -> None:
-    reply = await real_engine.answer(text, USER)
-    assert gives_999(reply), reply.reply_id
-
-
-@pytest.mark.parametrize("text", DANGER_MISSPELT)
-async def test_danger_now_is_caught_whatever_the_spelling(real_engine: Engine, text: str) -> None:
     reply = await real_engine.answer(text, USER)
     assert gives_999(reply), reply.reply_id
 
