@@ -384,6 +384,28 @@ _HYPOTHETICAL = re.compile(
     r"^(?:can|could|do|does|did|is|are|how|what|whats|why|when|would|will|should|if|who|where|"
     r"which|wat|wot|hw|r|is there)\b)\b"
 )
+# Words that say an injury is small: "its not deep", "just a scratch", "put a plaster on". An
+# injury rule (not a medical one) then only counts as a weak rule: the classifier decides.
+_MINOR = re.compile(
+    r"\b(?:"
+    r"(?:its|it is|it s|cut is|cuts|wound is|its really|its honestly) not (?:that |very |too |even |)deep|"
+    r"(?<!not )(?:only|just|its|it is) (?:a |)(?:little|small|tiny|wee|lil|bit of a|quick) "
+    r"(?:cut|cuts|scratch|scratches|graze|grazes|nick|scrape|scrapes|bleed|bit of blood)|"
+    r"(?<!not )(?:only|just|its|it is|its just) (?:a |)(?:cut|scratch|scratches|graze|nick|scrape|paper cut)\b(?! (?:on|to) (?:the|his|her|my) (?:neck|throat|chest|head|stomach))|"
+    r"(?:a |)(?:tiny|little|small|wee) (?:bit of |drop of |)blood|"
+    r"(?:not|isnt|is not|aint|wasnt|was not) (?:even |really |)(?:bleeding|bleedin)|"
+    r"nothing (?:bad|serious|major|too bad|to worry about)|"
+    r"(?:put|putting|got|stuck|need|needs|needed|wants?|with) (?:a |some |another |the |)plasters? on|"
+    r"plaster (?:on|job|sorted it|sorts it)|plaster s sorted|(?:needed|needs|need) a plaster"
+    r")"
+)
+# What a small-injury cue never outweighs: a weapon, a stabbing, bleeding that goes on.
+_SERIOUS = re.compile(
+    rf"\b(?:{KNIFE}|{STABBED}|gun|shot|wont stop|will not stop|not stopping|cant stop|"
+    r"still bleeding|keeps? bleeding|(?:loads|lots|so much|a lot) of blood|blood everywhere|"
+    r"bleeding (?:loads|so much|everywhere|badly|bad|heavily|a lot)|pouring|gushing|spurting|"
+    r"not breathing|unconscious|passed out|ambulance)\b"
+)
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
 )
@@ -409,6 +431,8 @@ class Signals:
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
+    minor: words say an injury is small ("its not deep", "just a scratch", "put a plaster on"),
+    and none say it is serious (a knife, a stabbing, bleeding that will not stop).
     """
 
     emergency: str | None = None
@@ -420,6 +444,7 @@ class Signals:
     past: bool = False
     hypothetical: bool = False
     still: bool = False
+    minor: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -427,14 +452,43 @@ class Signals:
         return self.emergency is not None and (self.still or not (self.past or self.hypothetical))
 
 
+def _ing_words() -> frozenset[str]:
+    """Every "-ing" word the rules and cues are written with ("showing", "bleeding"), whose
+    stem is at least three letters (so "thing" and "ting" are not among them)."""
+    sources = [
+        *MEDICAL, *EMERGENCY_INJURY, *EMERGENCY_DANGER, *CRISIS_SUICIDAL, *CRISIS_SELF_HARM,
+        *EMERGENCY_INJURY_WEAK, *EMERGENCY_DANGER_WEAK, *IDIOMS, _PAST.pattern,
+        _HYPOTHETICAL.pattern, _STRONG_NOW.pattern,
+    ]  # fmt: skip
+    return frozenset(
+        word
+        for source in sources
+        for word in re.findall(r"[a-z]+ing\b", re.sub(r"\\[a-zA-Z]", " ", source))
+        if len(word) >= 6
+    )
+
+
+# "showin", "sayin", "comin": many people drop the g. The rules are written with it, so a
+# word that is one of theirs without its g gets it back ("cousin" and "begin" are not).
+_DROPPED_G = re.compile(r"\b([a-z]{3,})in\b")
+_ING_WORDS = _ing_words()
+
+
+def _restore_g(match: re.Match[str]) -> str:
+    word = match.group(1) + "ing"
+    return word if word in _ING_WORDS else match.group(0)
+
+
 def normalise(text: str) -> str:
-    """Lower case, plain letters, no apostrophes, spaced punctuation, long repeats shortened."""
+    """Lower case, plain letters, no apostrophes, spaced punctuation, long repeats shortened,
+    dropped g's put back on the rules' words."""
     text = plain(text).lower()
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
     text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # don't -> dont, i'm -> im
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)  # heeelp -> heelp, !!!! -> !!
     text = re.sub(r"[^\w\s!?😂🤣💀😭🆘/]+", " ", text)
     text = re.sub(r"\b(help|pls|plz|please)(?:\1|[a-z]\b)*", r"\1", text)  # helppp -> help
+    text = _DROPPED_G.sub(_restore_g, text)  # showin -> showing
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -489,6 +543,10 @@ def _scan_window(norm: str) -> Signals:
     found = _first_emergency(norm)
     if found is not None:
         emergency, emergency_rule, tier = found
+    still = bool(_STRONG_NOW.search(norm))
+    minor = bool(_MINOR.search(norm)) and not _SERIOUS.search(norm)
+    if minor and tier == "" and emergency == "emergency_first_aid":
+        tier, emergency_rule = "weak", f"{emergency_rule}~minor"
     for reply_id in CRISIS_RULES:
         for index, rule in enumerate(_COMPILED[reply_id]):
             if rule.search(norm):
@@ -505,7 +563,8 @@ def _scan_window(norm: str) -> Signals:
         crisis_rule=crisis_rule,
         past=bool(_PAST.search(norm)),
         hypothetical=bool(_HYPOTHETICAL.search(norm)),
-        still=bool(_STRONG_NOW.search(norm)),
+        still=still,
+        minor=minor,
     )
 
 
@@ -525,6 +584,7 @@ def _merge(seen: Signals, window: Signals) -> Signals:
             past=seen.past or window.past,
             hypothetical=seen.hypothetical or window.hypothetical,
             still=seen.still or window.still,
+            minor=seen.minor or window.minor,
         )
     if window.crisis and not seen.crisis:
         seen = replace(seen, crisis=window.crisis, crisis_rule=window.crisis_rule)
@@ -670,15 +730,16 @@ class SafetyPolicy:
         elif signals.emergency_now:
             if now >= self.now_clear and everyday < self.everyday_veto:
                 emergency, why = "clear", "a weak rule fired and the classifier agrees"
-            elif now >= self.weak_uncertain and everyday < self.drop_at:
+            elif now >= self.weak_uncertain and everyday < self.drop_at and not signals.minor:
                 emergency, why = "uncertain", "a weak rule fired and the classifier is unsure"
             else:
                 why = "a weak rule fired on an everyday use of the words"
         hurt = sum(grades.get(g, 0.0) for g in HURT_GRADES)
-        doubt = everyday >= self.unsure_everyday  # it reads as an ordinary day as much as not
+        # it reads as an ordinary day as much as not, or the words say the injury is small
+        doubt = everyday >= self.unsure_everyday or signals.minor
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
-        if emergency != "clear" and now >= self.now_alone:
+        if emergency != "clear" and now >= self.now_alone and not signals.minor:
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_uncertain and not doubt:
             emergency, why = "uncertain", "the classifier thinks it may be happening now"

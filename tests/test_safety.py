@@ -137,6 +137,63 @@ def test_normalise_handles_apostrophes_case_and_stretched_words() -> None:
     assert normalise("  \n ") == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("theres a lad on the tram keeps wavin his blade at me", "emergency_help"),
+        ("some boy is threatenin me wiv a knife outside the chippy", "emergency_help"),
+        ("two lads been followin us since the park", "emergency_help"),
+        ("hes on the floor and he aint breathin", "emergency_first_aid"),
+    ],
+)
+def test_a_dropped_g_does_not_hide_danger(text: str, reply: str) -> None:
+    assert routed(text) == reply
+
+
+def test_a_dropped_g_is_put_back_only_on_the_rules_words() -> None:
+    assert normalise("hes wavin an pullin") == "hes waving an pulling"
+    # words that end in "in" of their own stay as they are ("tin" is not "ting", a knife)
+    assert normalise("my cousin got a tin of beans from the cabin") == (
+        "my cousin got a tin of beans from the cabin"
+    )
+    assert routed("my cousin got a tin of beans") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sliced my thumb on the tin lid, its not deep, stuck a plaster on",
+        "my little brother fell off the trampoline and his knee is bleeding but its only a graze",
+        "dad caught his arm on the barbed wire, nothing serious, just scratches",
+    ],
+)
+def test_a_small_injury_is_not_an_emergency_even_if_the_classifier_thinks_so(text: str) -> None:
+    """Words that say an injury is small make an injury rule weak: 999 only when the
+    classifier is sure someone is hurt now, and never from the classifier alone."""
+    signals = net.scan(text)
+    assert signals.minor
+    assert signals.emergency is None or signals.weak
+    unsure = {"injured_now": 0.29, "everyday": 0.7, "general": 0.01}
+    assert SafetyPolicy().decide(signals, unsure).emergency is None
+    sure_hurt = {"injured_now": 0.9, "everyday": 0.05, "general": 0.05}
+    if signals.emergency is None:
+        assert SafetyPolicy().decide(signals, sure_hurt).emergency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mate got stabbed, he says its not deep but its bleeding loads",
+        "its only a small cut but it wont stop bleeding",
+        "my friend cut his arm on a window and its not just a scratch, theres blood everywhere",
+    ],
+)
+def test_a_small_injury_cue_never_hides_a_stabbing_or_bleeding_that_goes_on(text: str) -> None:
+    signals = net.scan(text)
+    assert not signals.minor
+    assert signals.emergency == "emergency_first_aid"
+
+
 def test_a_cry_for_help_at_the_end_of_a_long_message_is_caught() -> None:
     rambling = "so basically today was long and school was boring and " * 60
     assert routed(rambling + "and now my mate is bleeding loads") == "emergency_first_aid"

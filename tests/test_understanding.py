@@ -46,6 +46,9 @@ EVERYDAY = [
     "emergency!! i forgot my pe kit again",
     "my mum had a fit when she saw my room",
     "i cant breathe im laughing so much",
+    # a small injury, said to be small
+    "sliced my thumb on the tin lid, its not deep, stuck a plaster on",
+    "my sister caught her leg on a nail, theres a tiny bit of blood, nothing serious",
 ]
 # Events that are over, said with dates, days and other time words.
 PAST = [
@@ -78,6 +81,8 @@ MEDICAL = [
 DANGER_MISSPELT = [
     "somone is trying to get in our house",
     "sumone is banging on the door and shouting",
+    "a lad on the bus keeps showin me his blade n sayin get off wi him",
+    "theres a man wavin a machete about outside the shop",
 ]
 PASSIVE_CRISIS = [
     "i dont see the point of anything anymore",
