@@ -169,6 +169,25 @@ def _known_grades(grades: NluData, problems: list[Problem]) -> None:
             )
 
 
+def message_lists(root: Path) -> list[tuple[Path, dict[str, list[str]]]]:
+    """The held-out files that are lists of messages by grade, not Rasa training data: the
+    first round's safety set (nlu/test/safety.yml) and the writers kept out of training
+    (nlu/unused/, one file a writer). Each file with its lists (grade -> messages)."""
+    found = []
+    for path in [root / "nlu" / "test" / "safety.yml", *sorted(root.glob("nlu/unused/*.yml"))]:
+        if not path.exists():
+            continue
+        doc, _ = read_yaml(path)
+        if isinstance(doc, dict):
+            lists = {
+                str(grade): [str(text) for text in texts]
+                for grade, texts in doc.items()
+                if isinstance(texts, list)
+            }
+            found.append((path, lists))
+    return found
+
+
 def _held_out_is_new(
     root: Path, data: NluData, grades: NluData, tests: NluData, problems: list[Problem]
 ) -> None:
@@ -183,19 +202,12 @@ def _held_out_is_new(
     held_out: list[tuple[str, Path]] = [
         (text, tests.where[name][0]) for name, texts in tests.examples.items() for text in texts
     ]
-    # The first round's safety set and the writers kept out of training (nlu/unused/) are
-    # lists of messages by grade.
-    by_grade = [root / "nlu" / "test" / "safety.yml", *sorted(root.glob("nlu/unused/*.yml"))]
-    for path in by_grade:
-        if path.exists():
-            doc, _ = read_yaml(path)
-            if isinstance(doc, dict):
-                held_out += [
-                    (str(text), path)
-                    for texts in doc.values()
-                    if isinstance(texts, list)
-                    for text in texts
-                ]
+    held_out += [
+        (text, path)
+        for path, lists in message_lists(root)
+        for texts in lists.values()
+        for text in texts
+    ]
     overlap = sorted({(text, path) for text, path in held_out if _key(text) in trained})
     for text, path in overlap[:10]:
         problems.append(

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from bot.check import message_lists
 from bot.content import Content, ContentStore
 from bot.engine import Engine, Reply, User, model_text
 from bot.nlu import Parse, graded_intents, prepare_training_data
@@ -447,12 +448,11 @@ def unused(project: Project, engine: Engine) -> dict[str, Scores]:
     """Writers whose safety-graded messages are kept out of training (nlu/unused/, one file a
     writer: grade -> messages), answered by the models trained on everything, per writer."""
     results = {}
-    for path in sorted((project.root / "nlu" / "unused").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path, lists in message_lists(project.root):
+        if path.parent.name != "unused":
+            continue
         cases = [
-            Case(str(text), path.stem, grade=str(grade))
-            for grade, texts in data.items()
-            for text in texts or []
+            Case(text, path.stem, grade=grade) for grade, texts in lists.items() for text in texts
         ]
         results[path.stem] = asyncio.run(score(engine, cases))
     return results

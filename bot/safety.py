@@ -388,7 +388,7 @@ _HYPOTHETICAL = re.compile(
 # injury rule (not a medical one) then only counts as a weak rule: the classifier decides.
 _MINOR = re.compile(
     r"\b(?:"
-    r"(?:its|it is|it s|cut is|cuts|wound is|its really|its honestly) not (?:that |very |too |even |)deep|"
+    r"(?:its|it is|cut is|cuts|wound is|its really|its honestly) not (?:that |very |too |even |)deep|"
     r"(?<!not )(?:only|just|its|it is) (?:a |)(?:little|small|tiny|wee|lil|bit of a|quick) "
     r"(?:cut|cuts|scratch|scratches|graze|grazes|nick|scrape|scrapes|bleed|bit of blood)|"
     r"(?<!not )(?:only|just|its|it is|its just) (?:a |)(?:cut|scratch|scratches|graze|nick|scrape|paper cut)\b(?! (?:on|to) (?:the|his|her|my) (?:neck|throat|chest|head|stomach))|"

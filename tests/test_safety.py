@@ -159,25 +159,41 @@ def test_a_dropped_g_is_put_back_only_on_the_rules_words() -> None:
     assert routed("my cousin got a tin of beans") is None
 
 
+UNSURE = {"injured_now": 0.29, "everyday": 0.7, "general": 0.01}
+SURE_HURT = {"injured_now": 0.9, "everyday": 0.05, "general": 0.05}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my little brother fell off the trampoline and his knee is bleeding but its only a graze",
+        "my nan cut her finger peeling spuds, its only a little cut, its bleeding a bit",
+    ],
+)
+def test_a_small_injury_makes_an_injury_rule_weak(text: str) -> None:
+    """Words that say an injury is small make an injury rule weak: 999 only when the
+    classifier is sure someone is hurt now."""
+    signals = net.scan(text)
+    assert signals.minor
+    assert signals.emergency == "emergency_first_aid" and signals.weak
+    assert SafetyPolicy().decide(signals, UNSURE).emergency is None
+    assert SafetyPolicy().decide(signals, SURE_HURT).emergency == "clear"
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "sliced my thumb on the tin lid, its not deep, stuck a plaster on",
-        "my little brother fell off the trampoline and his knee is bleeding but its only a graze",
         "dad caught his arm on the barbed wire, nothing serious, just scratches",
     ],
 )
-def test_a_small_injury_is_not_an_emergency_even_if_the_classifier_thinks_so(text: str) -> None:
-    """Words that say an injury is small make an injury rule weak: 999 only when the
-    classifier is sure someone is hurt now, and never from the classifier alone."""
+def test_a_small_injury_is_never_an_emergency_from_the_classifier_alone(text: str) -> None:
+    """With no rule, the classifier alone never gives 999 for an injury the words call small,
+    however sure it is that someone is hurt."""
     signals = net.scan(text)
-    assert signals.minor
-    assert signals.emergency is None or signals.weak
-    unsure = {"injured_now": 0.29, "everyday": 0.7, "general": 0.01}
-    assert SafetyPolicy().decide(signals, unsure).emergency is None
-    sure_hurt = {"injured_now": 0.9, "everyday": 0.05, "general": 0.05}
-    if signals.emergency is None:
-        assert SafetyPolicy().decide(signals, sure_hurt).emergency is None
+    assert signals.minor and signals.emergency is None
+    assert SafetyPolicy().decide(signals, UNSURE).emergency is None
+    assert SafetyPolicy().decide(signals, SURE_HURT).emergency is None
 
 
 @pytest.mark.parametrize(
