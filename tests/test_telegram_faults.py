@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +32,7 @@ from bot.telegram import app as app_module
 from bot.telegram.app import Services, check_health, health, serve
 from bot.telegram.conversation import TelegramChannel
 from tests.botapi import BotAPI
-from tests.conftest import ROOT, FakeParser
+from tests.conftest import MODEL, ROOT, SAFETY_MODEL, FakeParser
 from tests.db import PG_PORT, Proxy, postgres_database
 from tests.nlu_standin import StandInNLU
 from tests.telegram_harness import running_bot, settings_for, start_bot_process
@@ -134,6 +135,14 @@ async def test_webhook_mode_checks_the_secret(
             assert "0800 555 111" in reply.text
             await asyncio.sleep(0.3)
             assert len(api.sent_to(7001)) == 1  # the refused calls did nothing
+            # a load balancer asking /healthz learns when the database writer has stopped
+            await asyncio.to_thread(store.close)
+            dead = await client.get("/healthz")
+            assert dead.status_code == 503
+            assert dead.json() == {
+                "status": "unhealthy",
+                "detail": "the database writer is not running",
+            }
     finally:
         stop.set()
         await server
@@ -362,8 +371,11 @@ def wait_until(condition: Any, timeout: float = 60) -> None:
 
 
 async def test_polling_mode_health_reports_a_stopped_database_writer(
-    api: BotAPI, tmp_path: Path, content_store: ContentStore
+    api: BotAPI, tmp_path: Path, content_store: ContentStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The heartbeat the bot writes says so when the database writer has stopped, and `python
+    -m bot health` (the container's health check) reads that as unhealthy."""
+    monkeypatch.setattr(app_module, "HEARTBEAT_EVERY", 0.2)
     settings = settings_for(api, tmp_path)
     store = Store.open(settings.database_url, b"test-key")
     async with running_bot(api, tmp_path, FakeParser(), content_store, store=store) as (
@@ -376,7 +388,8 @@ async def test_polling_mode_health_reports_a_stopped_database_writer(
         store.close()  # the writer stops
         ok, detail = await check_health(application.bot_data)
         assert (ok, detail) == (False, "the database writer is not running")
-        heartbeat.write_text(f"unhealthy: {detail}\n")  # as the next beat writes it
+        # the next beat writes it down
+        await asyncio.to_thread(wait_until, lambda: health(settings)[0] is False, 30)
         assert health(settings) == (False, "the database writer is not running")
 
 
@@ -405,3 +418,43 @@ async def test_the_health_check_never_reads_a_half_written_heartbeat(
     finally:
         beating.cancel()
     assert set(seen) == {(True, "database ok")}
+
+
+def test_the_running_bot_switches_to_a_model_activated_in_the_console(
+    api: BotAPI, tmp_path: Path
+) -> None:
+    """An admin activates a retrained pair (as the console does, through models/active.json):
+    the running bot answers with it within seconds, without a restart."""
+    from bot.models import ModelShelf, write_status
+    from bot.settings import Settings
+
+    models = tmp_path / "models"
+    models.mkdir()
+    shutil.copyfile(MODEL, models / "nlu.tar.gz")
+    shutil.copyfile(SAFETY_MODEL, models / "safety.tar.gz")
+    log = tmp_path / "bot.log"
+    chat = 6800
+    with log.open("wb") as stderr:
+        bot = start_bot_process(
+            api, tmp_path, stderr=stderr, MODEL_PATH=str(models / "nlu.tar.gz"), LOG_LEVEL="INFO"
+        )
+        try:
+            api.message(chat, "can i report a knife without giving my name")
+            (before,) = api.wait_for_messages(chat, 1, timeout=120)
+            assert "0800 555 111" in before.text
+            # The "retrained" pair's NLU model is the safety classifier, which knows no topic:
+            # the answers show which model is in use.
+            shelf = ModelShelf(Settings.from_env({"MODEL_PATH": str(models / "nlu.tar.gz")}, ROOT))
+            version = shelf.versions_folder / "20261206-120000"
+            version.mkdir(parents=True)
+            shutil.copyfile(SAFETY_MODEL, version / "nlu.tar.gz")
+            shutil.copyfile(SAFETY_MODEL, version / "safety.tar.gz")
+            write_status(version, {"state": "running"})
+            shelf.activate(version.name, "admin@example.org")
+            wait_until(lambda: b"switched to the newly activated model" in log.read_bytes(), 60)
+            api.message(chat, "can i report a knife without giving my name")
+            (_, after) = api.wait_for_messages(chat, 2, timeout=60)
+            assert after.text != before.text and "0800 555 111" not in after.text
+        finally:
+            stop_bot(bot)
+    assert bot.poll() == 0

@@ -299,6 +299,31 @@ def test_slow_connections_are_closed_after_the_header_timeout(webhook_bot: Webho
     assert asyncio.run(closed_by_the_bot()) == b""  # closed by the bot, without an answer
 
 
+def test_a_body_that_never_arrives_gets_408_and_the_bot_goes_on(webhook_bot: WebhookBot) -> None:
+    """The right secret and headers, then a body that stops half way: the connection is
+    answered 408 and closed after the body timeout, instead of waiting for ever."""
+
+    async def stalled_body() -> tuple[bytes, float]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", webhook_bot.port)
+        writer.write(
+            f"POST {HOOK} HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+            f"X-Telegram-Bot-Api-Secret-Token: {SECRET}\r\nContent-Length: 500\r\n\r\n"
+            '{"update_id": 1, '.encode()
+        )
+        await writer.drain()
+        started = time.monotonic()
+        try:
+            answer = await asyncio.wait_for(reader.read(), timeout=60)
+        finally:
+            writer.close()
+        return answer, time.monotonic() - started
+
+    answer, waited = asyncio.run(stalled_body())
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+    assert waited < 30
+    answered_within(webhook_bot, 4108, "/start", 15)
+
+
 def test_healthz_and_the_health_command_report_a_dead_nlu(webhook_bot: WebhookBot) -> None:
     healthy = webhook_bot.health_command()
     assert healthy.returncode == 0 and healthy.stdout.startswith("healthy"), healthy.stdout
