@@ -188,26 +188,41 @@ def read_password(prompt: str, stream: TextIO | None = None) -> str:
     return first
 
 
+COMMAND_LINE = "the command line (python -m bot staff)"
+
+
 def cmd_staff(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.accounts import AccountError, Accounts
+    from bot.console.history import History
     from bot.startup import open_database
 
     engine = open_database(settings)
     accounts = Accounts(engine)
+    # The console's history says who changed what; here, whoever ran the command on the server.
+    history = History(engine, settings.root)
+
+    def audit(email: str, summary: str) -> None:
+        history.record(COMMAND_LINE, "account", email, summary)
+
     try:
         if args.action == "add":
             if not args.role:
                 raise AccountError("say which role with --role admin, editor or reviewer")
             member = accounts.add(args.email, args.role, read_password("Password: "))
+            audit(member.email, f"added the account {member.email} ({member.role})")
             print(f"Added {member.email} ({member.role}).")
         elif args.action == "list":
             for member in accounts.list():
                 print(f"{member.email}  {member.role}")
         elif args.action == "remove":
-            accounts.remove(args.email)
+            email = accounts.normal_email(args.email)
+            accounts.remove(email)
+            audit(email, f"removed the account {email}")
             print(f"Removed {args.email}; their sessions have ended.")
         elif args.action == "reset":
-            accounts.reset(args.email, read_password("New password: "))
+            email = accounts.normal_email(args.email)
+            accounts.reset(email, read_password("New password: "))
+            audit(email, f"set a new password for {email}")
             print(f"New password set for {args.email}; their sessions have ended.")
     except AccountError as exc:
         return _fail(f"Nothing was changed: {exc}.")

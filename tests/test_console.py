@@ -3,22 +3,27 @@ can do to the port, sessions, CSRF, roles, and what reviewers see of the kept qu
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from html import unescape
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, CookieJar
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
-from bot.console.accounts import FAILURES_PER_ACCOUNT
+from bot.cli import COMMAND_LINE
+from bot.console.accounts import FAILURES_PER_ACCOUNT, Accounts, DatabaseSessions
+from bot.content import load_content
 from bot.engine import Event, User
 from bot.redact import redact
 from bot.storage.store import Store
-from bot.storage.tables import staff_sessions
+from bot.storage.tables import audit_log, staff_sessions
+from bot.storage.tables import staff as staff_table
 from tests.conftest import ROOT
 from tests.console_harness import PASSWORD, RunningConsole, copy_project, settings_for
 from tests.db import postgres_database
@@ -289,9 +294,35 @@ def test_staff_accounts_from_the_command_line(tmp_path: Path) -> None:
         "Nothing was changed: the password must be at least 12 characters long."
     )
     assert staff("list").stdout.strip() == "sam@example.org  editor"
+    engine = create_engine(env["DATABASE_URL"])
+    accounts = Accounts(engine)
+    with engine.connect() as conn:
+        (stored,) = conn.execute(select(staff_table.c.password_hash)).scalars()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    member = asyncio.run(accounts.login("sam@example.org", PASSWORD, "test"))
+    assert member is not None
+    DatabaseSessions(engine, timedelta(minutes=30), secure=False)._create(
+        "a-session", member.id, "{}"
+    )
     assert staff("reset", "sam@example.org", stdin="another long password\n").returncode == 0
+    assert asyncio.run(accounts.login("sam@example.org", PASSWORD, "test")) is None
+    assert asyncio.run(accounts.login("sam@example.org", "another long password", "test"))
+    with engine.connect() as conn:
+        left = conn.execute(select(func.count()).select_from(staff_sessions)).scalar_one()
+    assert left == 0  # the reset ended the session made before it
     assert staff("remove", "sam@example.org").returncode == 0
     assert staff("list").stdout.strip() == ""
+    with engine.connect() as conn:
+        said = conn.execute(
+            select(audit_log.c.staff_email, audit_log.c.summary).order_by(audit_log.c.id)
+        ).all()
+    engine.dispose()
+    assert [summary for _, summary in said] == [
+        "added the account sam@example.org (editor)",
+        "set a new password for sam@example.org",
+        "removed the account sam@example.org",
+    ]
+    assert {who for who, _ in said} == {COMMAND_LINE}
 
 
 async def test_the_dashboard_counts_half_understood_questions_apart(
@@ -312,6 +343,11 @@ async def test_the_dashboard_counts_half_understood_questions_apart(
                 kind=kind,
             )
         )
+    # 👎 twice and 👍 once on one answer, 👍 only on another
+    store.vote(User("telegram", "0"), "answer-1", "law_carrying", -1)
+    store.vote(User("telegram", "1"), "answer-2", "law_carrying", -1)
+    store.vote(User("telegram", "2"), "answer-3", "law_carrying", 1)
+    store.vote(User("telegram", "2"), "answer-4", "support_talk", 1)
     assert store.flush()
     store.close()
     async with client() as session:
@@ -320,7 +356,11 @@ async def test_the_dashboard_counts_half_understood_questions_apart(
     assert "<strong>4</strong> messages and taps" in page
     assert "<strong>25%</strong> of typed messages not understood" in page
     assert "<strong>25%</strong> half understood" in page
-    assert page.count("<svg") == 4  # per day, topics, not understood, half understood
+    # per day, topics, not understood, half understood, and the answers with the most 👎
+    assert page.count("<svg") == 5
+    most_disliked = page[page.index("Answers with the most 👎") :]
+    assert "law_carrying" in most_disliked and "2 👎, 1 👍" in most_disliked
+    assert "support_talk" not in most_disliked  # liked only: not on the chart
 
 
 def test_python_m_bot_console_serves_the_login_page(tmp_path: Path) -> None:
@@ -391,3 +431,198 @@ async def test_behind_https_the_session_cookie_is_secure(tmp_path: Path) -> None
         assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
     finally:
         running.close()
+
+
+def form_values(html: str, action: str) -> dict[str, str]:
+    """What a browser would send from the form posting to `action`: its inputs as they are."""
+    start = html.index(f'action="{action}"')
+    form = html[start : html.index("</form>", start)]
+    values = {
+        name: unescape(value)
+        for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form)
+    }
+    for name, value in re.findall(
+        r'<textarea[^>]*?name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S
+    ):
+        values[name] = unescape(value)
+    return values
+
+
+async def submit(
+    session: ClientSession, console: RunningConsole, path: str, **changes: str
+) -> Page:
+    """Open the page at `path`, change some fields of its form, and send it."""
+    page = (await call(session, "GET", f"{console.url}{path}")).text
+    values = {**form_values(page, path), **changes}
+    return await call(session, "POST", f"{console.url}{path}", data=values)
+
+
+def comments(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if "#" in line]
+
+
+async def test_contacts_and_areas_are_saved_from_forms_keeping_every_comment(
+    console: RunningConsole,
+) -> None:
+    content = console.settings.content_dir
+    contacts_file, services_file = content / "contacts.yml", content / "services.yml"
+    notes = {contacts_file: comments(contacts_file), services_file: comments(services_file)}
+    untouched = re.search(r"police_emergency:\n(?:  .*\n)+", contacts_file.read_text()).group(0)
+    async with client() as session:
+        await log_in(session, console, "editor@example.org")
+        edited = await submit(
+            session,
+            console,
+            "/contacts/police_non_emergency",
+            about="reporting a crime when nobody is in danger right now",
+        )
+        assert edited.status == 200 and edited.path == "/contacts", edited.text
+        added = await submit(
+            session,
+            console,
+            "/contacts/new",
+            key="riverside_youth",
+            name="Riverside Youth Project",
+            web="https://riverside-youth.example.org",
+            sources="the project's own site",
+        )
+        assert added.status == 200 and added.path == "/contacts", added.text
+        area = await submit(
+            session, console, "/areas/islington", also_called="archway, holloway, highbury, angel"
+        )
+        assert area.status == 200 and area.path == "/services", area.text
+    loaded, problems = load_content(content)
+    assert loaded is not None and [p for p in problems if p.level == "error"] == []
+    assert loaded.contacts["police_non_emergency"].about == (
+        "reporting a crime when nobody is in danger right now"
+    )
+    assert loaded.contacts["police_non_emergency"].phone == "101"
+    assert loaded.contacts["riverside_youth"].web == "https://riverside-youth.example.org"
+    assert loaded.areas["islington"].names[1:] == ("archway", "holloway", "highbury", "angel")
+    for path, before in notes.items():
+        assert comments(path) == before, f"{path.name} lost or changed a comment"
+    assert untouched in contacts_file.read_text()  # an entry nobody edited, byte for byte
+
+
+async def test_the_preview_splits_a_long_reply_into_the_messages_telegram_gets(
+    console: RunningConsole,
+) -> None:
+    paragraph = "Carrying a knife in public without a good reason is against the law. " * 12
+    long_text = "\n\n".join([paragraph] * 6)  # about 5,000 characters: two Telegram messages
+    before = (console.settings.content_dir / "replies" / "consequences.yml").read_text(
+        encoding="utf-8"
+    )
+    async with client() as session:
+        await log_in(session, console, "editor@example.org")
+        shown = await submit(
+            session, console, "/replies/law_carrying", text=long_text, action="preview"
+        )
+    # (the checks may also have something to say about so long a reply; the preview shows anyway)
+    assert "Preview of your edit (not saved yet)" in shown.text
+    bubbles = re.findall(r'<li class="bubble">(.*?)</li>', shown.text, re.S)
+    assert len(bubbles) == 2 and "2 messages" in shown.text
+    assert all(len(unescape(b)) <= 4096 for b in bubbles)
+    words = " ".join(unescape(b) for b in bubbles).split()
+    assert words == long_text.split()  # nothing lost or repeated between the messages
+    # a preview saves nothing
+    assert (console.settings.content_dir / "replies" / "consequences.yml").read_text() == before
+
+
+def kept_question(url: str, text: str, chat: str) -> None:
+    store = Store.open(url, b"console-tests")
+    store.record(
+        Event(
+            user=User("telegram", chat),
+            at=datetime.now(timezone.utc),
+            topic="fallback",
+            intent=None,
+            confidence=0.1,
+            fell_back=True,
+            reply_id="fallback",
+            kind="fallback",
+            not_understood=redact(text),
+        )
+    )
+    assert store.flush()
+    store.close()
+
+
+async def test_a_reviewer_marks_questions_as_needing_an_answer_or_discards_them(
+    console: RunningConsole,
+) -> None:
+    kept_question(console.settings.database_url, "what do i do if my school bans phones", "1")
+    kept_question(console.settings.database_url, "is there a bus to the park", "2")
+    async with client() as session:
+        await log_in(session, console, "reviewer@example.org")
+        waiting = (await call(session, "GET", f"{console.url}/questions")).text
+        ids = {
+            text: int(number)
+            for number, text in re.findall(
+                r'action="/questions/(\d+)".*?name="example" value="([^"]*)"', waiting, re.S
+            )
+        }
+        assert set(ids) == {"what do i do if my school bans phones", "is there a bus to the park"}
+        csrf = token(waiting)
+        for text, action in (
+            ("what do i do if my school bans phones", "needs_answer"),
+            ("is there a bus to the park", "discarded"),
+        ):
+            done = await call(
+                session,
+                "POST",
+                f"{console.url}/questions/{ids[text]}",
+                data={"action": action, "csrf_token": csrf},
+            )
+            assert done.status == 200 and done.path == "/questions", done.text
+        left = (await call(session, "GET", f"{console.url}/questions")).text
+        needs = (await call(session, "GET", f"{console.url}/questions?status=needs_answer")).text
+        thrown = (await call(session, "GET", f"{console.url}/questions?status=discarded")).text
+    assert "school bans phones" not in left and "is there a bus to the park" not in left
+    assert "school bans phones" in needs and "is there a bus to the park" not in needs
+    assert "is there a bus to the park" in thrown and "school bans phones" not in thrown
+    engine = create_engine(console.settings.database_url)
+    with engine.connect() as conn:
+        said = conn.execute(
+            select(audit_log.c.staff_email, audit_log.c.summary).order_by(audit_log.c.id)
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in said] == [
+        ("reviewer@example.org", "marked a question needs a new answer"),
+        ("reviewer@example.org", "marked a question discarded"),
+    ]
+
+
+async def test_an_admin_goes_back_to_the_earlier_model_from_the_model_page(
+    console: RunningConsole,
+) -> None:
+    from bot.models import ModelShelf, write_status
+
+    shelf = ModelShelf(console.settings)
+    async with client() as session:
+        await log_in(session, console, "admin@example.org")
+        page = (await call(session, "GET", f"{console.url}/model")).text
+        nothing = await call(
+            session, "POST", f"{console.url}/model/restore", data={"csrf_token": token(page)}
+        )
+        assert nothing.status == 409 and "There is no earlier model to go back to." in nothing.text
+        shelf.folder.mkdir(parents=True, exist_ok=True)
+        shelf.nlu.write_bytes(b"the first nlu model")
+        shelf.safety.write_bytes(b"the first safety model")
+        retrained = shelf.versions_folder / "20261125-160000"
+        retrained.mkdir(parents=True)
+        (retrained / "nlu.tar.gz").write_bytes(b"the retrained nlu model")
+        (retrained / "safety.tar.gz").write_bytes(b"the retrained safety model")
+        write_status(retrained, {"state": "running"})
+        shelf.activate("20261125-160000", "admin@example.org")
+        page = (await call(session, "GET", f"{console.url}/model")).text
+        back = await call(
+            session, "POST", f"{console.url}/model/restore", data={"csrf_token": token(page)}
+        )
+    assert back.status == 200 and back.path == "/model", back.text
+    assert shelf.nlu.read_bytes() == b"the first nlu model"
+    assert shelf.safety.read_bytes() == b"the first safety model"
+    engine = create_engine(console.settings.database_url)
+    with engine.connect() as conn:
+        said = conn.execute(select(audit_log.c.staff_email, audit_log.c.summary)).all()
+    engine.dispose()
+    assert [tuple(row) for row in said] == [("admin@example.org", "went back to the earlier model")]
