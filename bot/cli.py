@@ -30,16 +30,13 @@ log = logging.getLogger("bot")
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.nlu import train, train_safety
+    from bot.nlu import train_both
 
-    started = time.perf_counter()
-    path = train(settings.config_file, settings.nlu_dir / "data", settings.model_path)
-    print(f"Trained {path} in {time.perf_counter() - started:.0f} s.")
-    started = time.perf_counter()
-    path = train_safety(
-        settings.nlu_dir / "safety", settings.nlu_dir / "data", settings.safety_model_path
+    trained = train_both(
+        settings.config_file, settings.nlu_dir, settings.model_path, settings.safety_model_path
     )
-    print(f"Trained {path} in {time.perf_counter() - started:.0f} s.")
+    for path, seconds in trained:
+        print(f"Trained {path} in {seconds:.0f} s.")
     return 0
 
 

@@ -32,7 +32,7 @@ import yaml
 from bot.check import message_lists
 from bot.content import Content, ContentStore
 from bot.engine import Engine, Reply, User, model_text
-from bot.nlu import Parse, graded_intents, prepare_training_data
+from bot.nlu import Parse, dump_training_data, graded_intents, prepare_training_data
 from bot.safety import (
     CRISIS_AND_INJURY,
     DANGER_NOW,
@@ -104,8 +104,7 @@ def write_blocks(blocks: Iterable[Block], other: list[dict[str, Any]], path: Pat
         }
         for b in blocks
     ]
-    doc = {"version": "3.1", "nlu": items + other}
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(dump_training_data(items + other), encoding="utf-8")
 
 
 @dataclass

@@ -1,0 +1,283 @@
+"""Leave-one-writer-out in minutes: a research tool for the safety net and the NLU settings.
+
+`python -m bot evaluate` measures leave-one-writer-out (LOWO) with Rasa's own components: two
+models per writer, about 75 minutes on 2 cores. That is the figure to report. To compare many
+settings, this script trains the same pipeline (CountVectorsFeaturizer word 1-2 and char_wb
+2-5 n-grams, then scikit-learn's LogisticRegression as Rasa's LogisticRegressionClassifier
+calls it) with scikit-learn directly, runs it with the bot's own fast path (bot/fastpath.py) and
+answers every left-out message with the whole engine, as evaluate does. It is a replica: check
+it against evaluate before trusting a difference that is small.
+
+    .venv/bin/python bench/fast_lowo.py                          # the settings in config files
+    .venv/bin/python bench/fast_lowo.py --safety C=0.5           # safety classifier settings
+    .venv/bin/python bench/fast_lowo.py --check                  # replica vs the trained models
+
+The NLU model of each fold is kept in /tmp between runs (it changes only with nlu/data/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import pickle
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content import ContentStore  # noqa: E402
+from bot.engine import Engine, model_text  # noqa: E402
+from bot.fastpath import _NUMBER, FastModel, FastParser, Featurizer, tokenize  # noqa: E402
+from bot.generalisation import (  # noqa: E402
+    Block,
+    Project,
+    Scores,
+    cases_from,
+    pooled,
+    read_blocks,
+    score,
+    table,
+)
+from bot.numbers import name_numbers  # noqa: E402
+from bot.safety import grade_of_intent  # noqa: E402
+from bot.text import plain  # noqa: E402
+
+CACHE = Path("/tmp/fast-lowo-cache")
+
+
+def pipeline_settings(config_file: Path) -> dict[str, Any]:
+    """The featurizers' n-gram ranges and min_df, and the classifier's settings, from a config."""
+    pipeline = yaml.safe_load(config_file.read_text(encoding="utf-8"))["pipeline"]
+    featurizers = [p for p in pipeline if p["name"] == "CountVectorsFeaturizer"]
+    (classifier,) = [p for p in pipeline if p["name"] == "LogisticRegressionClassifier"]
+    return {
+        "featurizers": [
+            {
+                "analyzer": f.get("analyzer", "word"),
+                "ngram": (f.get("min_ngram", 1), f.get("max_ngram", 1)),
+                "min_df": f.get("min_df", 1),
+            }
+            for f in featurizers
+        ],
+        "C": 1.0,
+        "max_iter": classifier.get("max_iter", 100),
+        "random_state": classifier.get("random_state", 42),
+        "ranking_length": classifier.get("ranking_length", 10),
+        "class_weight": "balanced",
+    }
+
+
+def document(text: str) -> str:
+    """What a CountVectorsFeaturizer reads of a message (bot/fastpath.py Featurizer.counts)."""
+    tokens = [_NUMBER.sub("__NUMBER__", word).lower() for word in tokenize(text.strip())]
+    return " ".join(tokens).lower()
+
+
+def train(examples: list[tuple[str, str, str]], settings: dict[str, Any]) -> FastModel:
+    """The pipeline trained on (text, label, writer) examples, as a FastModel."""
+    from scipy.sparse import hstack
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    # Rasa drops repeated examples (the same text and label in the same writer's block).
+    examples = list(
+        dict.fromkeys((text.strip(), label, writer) for text, label, writer in examples)
+    )
+    docs = [document(name_numbers(text)) for text, _, _ in examples]
+    labels = [label for _, label, _ in examples]
+    featurizers, blocks = [], []
+    for f in settings["featurizers"]:
+        vectorizer = CountVectorizer(
+            analyzer=f["analyzer"],
+            ngram_range=tuple(f["ngram"]),
+            min_df=f["min_df"],
+            token_pattern=r"(?u)\b\w+\b",
+            lowercase=True,
+        )
+        blocks.append(vectorizer.fit_transform(docs))
+        vocabulary = {gram: int(i) for gram, i in vectorizer.vocabulary_.items()}
+        featurizers.append(Featurizer(vocabulary, f["analyzer"], *f["ngram"], lowercase=True))
+    features = hstack(blocks).tocsr()
+    classifier = LogisticRegression(
+        C=settings["C"],
+        solver="lbfgs",
+        max_iter=settings["max_iter"],
+        class_weight=settings["class_weight"],
+        tol=1e-4,
+        random_state=settings["random_state"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(features, labels)
+    return FastModel(
+        featurizers,
+        [str(c) for c in classifier.classes_],
+        np.asarray(classifier.coef_, dtype=np.float64),
+        np.asarray(classifier.intercept_, dtype=np.float64),
+        multinomial=len(classifier.classes_) > 2,
+        ranking_length=settings["ranking_length"],
+        regex_handler=False,
+    )
+
+
+def examples_of(blocks: list[Block], rename: Any = None) -> list[tuple[str, str, str]]:
+    return [
+        (text, rename(b.name) if rename else b.name, b.writer)
+        for b in blocks
+        for text in b.examples
+    ]
+
+
+def nlu_model(writer: str, intent_blocks: list[Block], settings: dict[str, Any]) -> FastModel:
+    kept = [b for b in intent_blocks if b.writer != writer]
+    key = hashlib.sha256(
+        json.dumps([examples_of(kept), settings], sort_keys=True, default=str).encode()
+    ).hexdigest()[:20]
+    cached = CACHE / f"nlu-{writer}-{key}.pickle"
+    if cached.exists():
+        model: FastModel = pickle.loads(cached.read_bytes())
+        return model
+    model = train(examples_of(kept), settings)
+    CACHE.mkdir(exist_ok=True)
+    cached.write_bytes(pickle.dumps(model))
+    return model
+
+
+def safety_examples(
+    writer: str, intent_blocks: list[Block], grade_blocks: list[Block], extra: list[Block]
+) -> list[tuple[str, str, str]]:
+    return (
+        examples_of([b for b in grade_blocks if b.writer != writer])
+        + examples_of([b for b in intent_blocks if b.writer != writer], grade_of_intent)
+        + examples_of(extra)
+    )
+
+
+def fold(job: tuple[str, dict[str, Any], dict[str, Any], list[Path]]) -> tuple[str, Scores, list]:
+    writer, nlu_settings, safety_settings, extra_files = job
+    project = Project(ROOT)
+    intent_blocks, _ = read_blocks(project.intent_files)
+    grade_blocks, _ = read_blocks(project.grade_files)
+    extra, _ = read_blocks(extra_files)
+    parser = FastParser(nlu_model(writer, intent_blocks, nlu_settings))
+    grader_model = train(
+        safety_examples(writer, intent_blocks, grade_blocks, extra), safety_settings
+    )
+    engine = Engine(
+        content=ContentStore(ROOT / "content"), parser=parser, grader=FastParser(grader_model)
+    )
+    cases = cases_from([b for b in intent_blocks if b.writer == writer], False)
+    cases += cases_from([b for b in grade_blocks if b.writer == writer], True)
+    scores = asyncio.run(score(engine, cases))
+    rows = []
+    for case in cases:
+        text = model_text(plain(case.text))
+        rows.append(
+            {
+                "writer": case.writer,
+                "text": case.text,
+                "intent": case.intent,
+                "grade": case.grade,
+                "nlu": [[n, round(c, 5)] for n, c in parser.model.rank(text)],
+                "grades": [[n, round(c, 5)] for n, c in grader_model.rank(text)],
+            }
+        )
+    return writer, scores, rows
+
+
+def overrides(pairs: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        name, _, value = pair.partition("=")
+        found[name] = yaml.safe_load(value)
+    return found
+
+
+def check(nlu_settings: dict[str, Any], safety_settings: dict[str, Any]) -> None:
+    """Train the replica on everything and compare it with the trained models' fast path."""
+    project = Project(ROOT)
+    intent_blocks, _ = read_blocks(project.intent_files)
+    grade_blocks, _ = read_blocks(project.grade_files)
+    test_blocks, _ = read_blocks([ROOT / "nlu" / "test" / "blind.yml"])
+    texts = [model_text(plain(t)) for b in test_blocks for t in b.examples]
+    pairs = [
+        ("nlu", train(examples_of(intent_blocks), nlu_settings), ROOT / "models" / "nlu.tar.gz"),
+        (
+            "safety",
+            train(safety_examples("", intent_blocks, grade_blocks, []), safety_settings),
+            ROOT / "models" / "safety.tar.gz",
+        ),
+    ]
+    for name, replica, archive in pairs:
+        real = FastModel.load(archive)
+        same_top, gaps = 0, []
+        for text in texts:
+            a, b = dict(replica.rank(text)), real.rank(text)
+            same_top += max(a, key=a.get) == b[0][0]  # type: ignore[arg-type]
+            gaps += [abs(a.get(n, 0.0) - c) for n, c in b]
+        print(
+            f"{name}: same top answer on {same_top}/{len(texts)} blind messages; "
+            f"largest confidence gap {max(gaps):.4f}, mean {np.mean(gaps):.5f}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--safety", nargs="*", default=[], help="safety classifier NAME=VALUE")
+    parser.add_argument("--nlu", nargs="*", default=[], help="NLU classifier NAME=VALUE")
+    parser.add_argument("--extra", nargs="*", default=[], help="more safety training files")
+    parser.add_argument("--writers", help="comma-separated writers (default: all)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--record", help="write every prediction here (JSON lines)")
+    parser.add_argument("--check", action="store_true", help="replica vs the trained models")
+    args = parser.parse_args()
+    nlu_settings = {**pipeline_settings(ROOT / "config.yml"), **overrides(args.nlu)}
+    safety_settings = {
+        **pipeline_settings(ROOT / "nlu" / "safety" / "config.yml"),
+        **overrides(args.safety),
+    }
+    if args.check:
+        check(nlu_settings, safety_settings)
+        return 0
+    project = Project(ROOT)
+    intent_blocks, _ = read_blocks(project.intent_files)
+    grade_blocks, _ = read_blocks(project.grade_files)
+    writers = (
+        args.writers.split(",")
+        if args.writers
+        else sorted({b.writer for b in intent_blocks} | {b.writer for b in grade_blocks})
+    )
+    extra = [Path(p) for p in args.extra]
+    started = time.perf_counter()
+    results: dict[str, Scores] = {}
+    rows: list[dict[str, Any]] = []
+    jobs = [(w, nlu_settings, safety_settings, extra) for w in writers]
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        for writer, scores, found in pool.map(fold, jobs):
+            results[writer] = scores
+            rows += found
+    print(f"safety settings: {safety_settings}")
+    print(table({"leave one writer out (replica)": pooled(results)}))
+    print(f"{len(writers)} writers in {time.perf_counter() - started:.0f} s")
+    if args.record:
+        with Path(args.record).open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
