@@ -30,7 +30,7 @@ from bot.text import plain
 KNIFE = (
     r"(?:knife|knifes|knives|nife|nifes|nives|knif|blade|blades|blayd|blaid|shank|shanks|bora|boras|"
     r"borer|nank|nanks|ching|chings|chib|chibs|machete|machetes|zombie knife|weapon|weapons|ting|"
-    r"kitchen knife|swords?|shiv)"
+    r"kitchen knife|swords?|shiv|skeng|skengs)"
     r"(?! crime| law| laws| bin| bins| amnesty| surrender| order| crime prevention)"
 )
 STABBED = r"(?:stab+ed|stabd|stabbd|stab|shanked|shankd|slashed|knifed|chinged|nanked|chibbed)"
@@ -43,7 +43,8 @@ STABBED_SLANG = (
 # Someone other than the person writing: "he", "some guy", "my mum's boyfriend", "the opps".
 OTHER = (
     r"(?:he|hes|she|shes|they|theyve|theyre|someone|someones|somebody|somebodys|some1|sum1|"
-    r"somone|somones|sumone|someon|some one|sombody|"
+    r"somone|somones|sumone|someon|some one|sombody|lad|lads|a lad|this lad|the lad|gang|a gang|the gang|"
+    r"fella|bloke|geezer|woman|lady|a fella|a bloke|a woman|a lady|some fella|some bloke|"
     r"one of them|a man|a guy|a boy|a girl|a kid|man|mans|guy|boy|girl|kid|some guy|some man|"
     r"some boy|some girl|boys|men|guys|them|opps|the opps|mandem|people|this (?:guy|man|boy|girl)|"
     r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend))"
@@ -99,6 +100,18 @@ MEDICAL = [
     r"\b(?:cant|can not|cannot|wont|will not|couldnt|could not) (?:wake|get) "
     r"(?:him|her|them|\w+|my \w+|me \w+|our \w+) (?:up|to wake up)\b(?! for| in time| early)",
     r"\bseizure\b(?!s? (?:in|on) (?:the|a|my) (?:game|film|show))",
+    # a bad burn: "a full pan of fryer oil down his arm", "pulled the kettle ower hersel"
+    r"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:kettle|pan|chip pan)\b.*"
+    r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
+    r"\b(?:skin|it|burn) (?:is |s |)(?:blistering|peeling off|coming off|all white|charred)\b",
+    # someone who cannot stay awake or has a head injury and is confused
+    r"\b(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open\b|"
+    r"\b(?:cant|can not|cannot|struggling to) stay awake\b",
+    r"\b(?:hit|smacked|banged|cracked|bashed) (?:his|her|their|my) head\b.*\b(?:not making sense|"
+    r"aint (?:talking|talkin|making) sense|talking nonsense|confused|being sick|throwing up|drowsy|"
+    r"passed out|knocked out|wont wake|cant remember)\b",
+    r"\b(?:took|taken|swallowed|necked|had) (?:some |a load of |loads of |)(?:pills|tablets) "
+    r"(?:with|and|an|n) (?:vodka|alcohol|drink|booze|wine|beer|cider)\b",
     r"\b(?:fitting|having a fit|had a fit)\b.*\b(?:floor|shaking|wont stop|not stopping|foaming|"
     r"epilep\w*|unconscious|breathing)\b",
 ]
@@ -108,6 +121,16 @@ EMERGENCY_INJURY = [
     r"\b(?:bleeding|bleding|bleedin) (?:loads|so much|everywhere|bad|badly|heavily|out|a lot)\b|"
     r"\b(?:bleed out|bleeding out|bleed loads|bleed bad)\b",
     r"\b(?:its|it is|blood is|blood s) (?:pouring|gushing|spurting) out\b",
+    # a wound that goes on: "ive cut myself and its not stopping", "a gash, its proper pouring"
+    r"\b(?:cut|cuts|wound|gash|sliced|slashed|stab|stabbed|bleeding|blood)\b.*"
+    r"\b(?:its|it is|it s|blood is|and) (?:proper |really |still |just |)"
+    r"(?:pouring|gushing|spurting|not stopping|wont stop|will not stop|wont close|not closing)\b",
+    r"\bstab (?:wound|in (?:his|her|my|the|their) \w+)\b",
+    r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my|me) (?:own )?wrists?\b",
+    # a burn: "a full pan of fryer oil down his arm" (a kettle pulled over, or skin that
+    # blisters, is a MEDICAL rule)
+    r"\b(?:boiling|hot|fryer|chip pan|burning) (?:oil|water|fat)\b.*"
+    r"\b(?:down|doon|on|over|ower|all over|aw ower|in) (?:his|her|my|their|me|the baby)\b",
     r"\b(?:stab|knife) wound\b",
     # someone has just been stabbed: "just got shanked", "hes been cheffed", "im stabbed"
     rf"\b(?:just|been|got|gotten|is|was just|has been|have been|im|i am|ive been|"
@@ -116,7 +139,7 @@ EMERGENCY_INJURY = [
     rf"\b{OTHER} (?:just |has |have |)?{STABBED} (?:me|him|her|them|my \w+|someone|somebody|a \w+)\b",
     rf"\bwith (?:a |an |the |his |her |their )?{KNIFE} (?:to|at|in|against) (?:him|her|them|me|us|my \w+)\b",
     # someone is not responding after violence
-    rf"\b{OTHER}\b(?: \w+){{0,4}} {UNRESPONSIVE}\b",
+    rf"\b{OTHER}\b(?: \w+){{0,8}} {UNRESPONSIVE}\b",
     rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
     r"\bbreathing (?:weird|funny|strange|badly|really slow|slowly)\b",
     r"\b(?:collapsed|passed out|unconscious|knocked out|on the floor|lying on the (?:floor|ground|pavement))\b"
@@ -125,6 +148,19 @@ EMERGENCY_INJURY = [
     r"\b(?:collapsed|passed out|unconscious|knocked out|lying on the (?:floor|ground|pavement))\b",
 ]
 
+# Someone armed, here: "a man wi a knife is walkin up n doon oor street", "theres a guy waving
+# a machete about on our street", "somone with a knife at the bus station".
+HOLDING = (
+    r"(?:has|have|got|has got|holding|holdin|waving|wavin|carrying|showing|showin|brandishing|"
+    r"pulled|pulling|whipped|with|wiv|wi|wid)(?: out)?"
+)
+HERE = (
+    r"(?:about|around|up and down|up n doon|everywhere|scared|terrified|frightened|help|please|pls|"
+    r"(?:asking|demanding) for|give (?:him|them|me)|"
+    r"(?:at|in|on|near|by|outside|round|down) (?:the|our|my|this|a) (?:\w+ ){0,2}"
+    r"(?:station|bus stop|stop|park|shop|chippy|chicken shop|school|gates?|door|street|road|lane|"
+    r"yard|estate|bus|train|tram|house|flat|garden|car park|toilets|corner|drive|stairs|landing|block))"
+)
 EMERGENCY_DANGER = [
     # someone has a knife out now
     rf"\b{OTHER} (?:is |are |s |re |has |have |)?(?:got |has got |have got |just |)?"
@@ -170,6 +206,25 @@ EMERGENCY_DANGER = [
     r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
     r"\b(?:stabbing|knife fight|fight with knives)\b.*\b(?:happening|going on|going down|right now|rn)\b",
+    # someone armed, here (WITH, HOLDING, HERE above)
+    rf"\b{OTHER}\b(?: \w+){{0,6}} (?:is |are |s |re |)(?:just |)?{HOLDING} "
+    rf"(?:a |an |the |his |her |their |some |)(?:big |massive |huge |)?{KNIFE}\b.*\b(?:{HERE}|{NOW})\b",
+    rf"\b{OTHER}\b(?: \w+){{0,6}} (?:just |)(?:pulled|pulling|whipped|whipping) (?:out |)"
+    rf"(?:a |an |the |his |her |their |)(?:big |massive |)?{KNIFE}\b",
+    # a threat to stab: "someone just threatened tae stab me", "sayin theyll shank anyone"
+    r"\b(?:threatened|threatening|threatens|threaten|saying|sayin|said|says|told me) "
+    r"(?:to |tae |ta |)(?:hell |shell |theyll |hes gonna |shes gonna |theyre gonna |)"
+    r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|nank|ching) (?:me|us|anyone|him|her|my \w+)\b",
+    # "me and our kid are getting chased", "my mate is getting rushed right now"
+    r"\b(?:are|is|am|re|s) (?:being|getting) (?:chased|followed|attacked|jumped|robbed|mugged|"
+    r"stabbed|threatened|surrounded|rushed|cornered)\b",
+    # "theyre on the way to my house to bore me"
+    r"\b(?:on (?:the|their|his|her|my) way|coming (?:round|over|here|to))\b.*"
+    r"\b(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|kill|hurt|get|do) (?:me|us|him|her)\b",
+    rf"\babout to (?:go at it|fight|kick off|scrap|have a (?:fight|scrap))\b.*\b{KNIFE}\b",
+    rf"\b(?:seen|saw|see) (?:a |an |the |)?{KNIFE} (?:come|came|coming) out\b",
+    # "someone outside wiv a knife", "right now holding a knife"
+    rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |)(?:big |massive |)?{KNIFE}\b",
 ]
 
 CRISIS_SUICIDAL = [
@@ -268,10 +323,12 @@ EMERGENCY_DANGER_WEAK = [
     rf"\b{KNIFE} out\b|\b(?:pulled|pulling|whipped|took|got|brought) (?:out )?(?:a |an |the |his |her |their )?{KNIFE}(?: out)?\b",
     rf"\b(?:waiting|outside|at the (?:door|gate|gates|window))\b.*\b{KNIFE}\b|\b{KNIFE}\b.*\b(?:waiting|outside)\b",
     r"\b(?:someone|somebody|some1|sum1|somone|sumone|someon|some one|sombody|a man|a guy|a boy|"
-    r"people|men|they)(?: is| s| are| re| just| has| have|)"
+    r"people|men|they|someones)(?: is| s| are| re| just| has| have|){0,2}"
     r" (?:in (?:my|our|the) (?:house|flat|garden|back garden|hoose|room)|broke in|broken in|breaking in|"
     r"climbed over|climbing over|climbing in|trying to get in|banging on)\b",
     r"\b(?:following|followed|chasing|chased) (?:me|us)\b",
+    r"\b(?:smashed|smashing|broke|breaking|tried|trying|tryin|rattling) (?:the |a |our |my )"
+    r"(?:back |front |kitchen |bedroom |)(?:window|windows|door|handle|door handle|lock)\b",
     r"\b(?:a |the )?(?:car|van|moped|bike)s? (?:keeps?|that|thats|is|has been) \w*\s?(?:following|driving past|circling|waiting)\b",
 ]
 
@@ -282,6 +339,12 @@ _GAMES = (
 # Everyday idioms that use dramatic words. Matches are removed before the rules run, so
 # "this song is killing me" is not read as danger.
 IDIOMS = [
+    # betrayal, not a wound: "my best mate stabbed me in the back, he told everyone"
+    r"\b(?:\w+ )?(?:stabbed|stabbing|knifed) (?:me |us |him |her |)in the back\b"
+    r"(?=.*\b(?:told|telling|tells|so called|snake|lied|lying|secret|secrets|fancy|gossip|betray\w*|"
+    r"grassed|snitched|behind my back|screenshot\w*|group ?chat)\b)|"
+    r"\b(?:so called|best|fake|ex) (?:mate|friend|bestie|bf|gf)s? (?:\w+ )?(?:stabbed|knifed) "
+    r"(?:me|us) in the back\b(?!.*\b(?:blood|bleeding|knife|hospital|ambulance)\b)",
     r"\b(?:\w+ )?(?:is |are |s |re |were |was |)(?:killing|murdering|slaying) (?:me|us|it)\b"
     r"(?! (?:with|if))",
     r"\bkilling it\b|\bkilled it\b|\bslayed\b|\bslay\b|\bmurdered (?:that|it|the)\b|\bslaughtered\b",
@@ -393,6 +456,7 @@ _MINOR = re.compile(
     r"(?:cut|cuts|scratch|scratches|graze|grazes|nick|scrape|scrapes|bleed|bit of blood)|"
     r"(?<!not )(?:only|just|its|it is|its just) (?:a |)(?:cut|scratch|scratches|graze|nick|scrape|paper cut)\b(?! (?:on|to) (?:the|his|her|my) (?:neck|throat|chest|head|stomach))|"
     r"(?:a |)(?:tiny|little|small|wee) (?:bit of |drop of |)blood|"
+    r"(?:just |only |)a (?:bit|little|lil) (?:pink|red|sore|sting\w*)\b|"
     r"(?:not|isnt|is not|aint|wasnt|was not) (?:even |really |)(?:bleeding|bleedin)|"
     r"nothing (?:bad|serious|major|too bad|to worry about)|"
     r"(?:put|putting|got|stuck|need|needs|needed|wants?|with) (?:a |some |another |the |)plasters? on|"
@@ -405,6 +469,17 @@ _SERIOUS = re.compile(
     r"still bleeding|keeps? bleeding|(?:loads|lots|so much|a lot) of blood|blood everywhere|"
     r"bleeding (?:loads|so much|everywhere|badly|bad|heavily|a lot)|pouring|gushing|spurting|"
     r"not breathing|unconscious|passed out|ambulance)\b"
+)
+# A small everyday trouble with a thing ("help my phone fell in the toilet", "emergency, the wifi
+# is down"): without a strong rule and without words of danger, no 999.
+_TRIVIAL = re.compile(
+    r"\b(?:my|the|our|me|his|her) (?:\w+ )?(?:phone|phones|screen|laptop|ipad|tablet|xbox|ps4|ps5|"
+    r"playstation|switch|wifi|wi fi|internet|charger|computer|pc|controller|headphones|airpods|printer|"
+    r"telly|tv|console|homework|essay|coursework|battery|hair|eyebrows|nails|trainers|account)\b"
+)
+_DANGER_WORDS = re.compile(
+    r"\b(?:follow\w*|chas\w*|attack\w*|threat\w*|hiding|hidin|hid|scared|terrified|frightened|"
+    r"broke in|breaking in|outside|gang|weapon|gun|fight|jumped|robbed|mugged|kill|hurt|die|dying)\b"
 )
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
@@ -433,6 +508,8 @@ class Signals:
     still: words say it is happening now all the same ("still bleeding", "right now").
     minor: words say an injury is small ("its not deep", "just a scratch", "put a plaster on"),
     and none say it is serious (a knife, a stabbing, bleeding that will not stop).
+    trivial: the trouble is with a thing ("help my phone fell in the toilet"), no strong or
+    medical rule fired and no word speaks of danger: no 999 from a weak rule or the classifier.
     """
 
     emergency: str | None = None
@@ -445,6 +522,7 @@ class Signals:
     hypothetical: bool = False
     still: bool = False
     minor: bool = False
+    trivial: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -547,6 +625,12 @@ def _scan_window(norm: str) -> Signals:
     minor = bool(_MINOR.search(norm)) and not _SERIOUS.search(norm)
     if minor and tier == "" and emergency == "emergency_first_aid":
         tier, emergency_rule = "weak", f"{emergency_rule}~minor"
+    trivial = (
+        tier in (None, "weak")
+        and bool(_TRIVIAL.search(norm))
+        and not _SERIOUS.search(norm)
+        and not _DANGER_WORDS.search(norm)
+    )
     for reply_id in CRISIS_RULES:
         for index, rule in enumerate(_COMPILED[reply_id]):
             if rule.search(norm):
@@ -565,6 +649,7 @@ def _scan_window(norm: str) -> Signals:
         hypothetical=bool(_HYPOTHETICAL.search(norm)),
         still=still,
         minor=minor,
+        trivial=trivial,
     )
 
 
@@ -585,6 +670,7 @@ def _merge(seen: Signals, window: Signals) -> Signals:
             hypothetical=seen.hypothetical or window.hypothetical,
             still=seen.still or window.still,
             minor=seen.minor or window.minor,
+            trivial=seen.trivial or window.trivial,
         )
     if window.crisis and not seen.crisis:
         seen = replace(seen, crisis=window.crisis, crisis_rule=window.crisis_rule)
@@ -727,6 +813,8 @@ class SafetyPolicy:
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"
+        elif signals.emergency_now and signals.trivial:
+            why = "a weak rule fired on a small trouble with a thing"
         elif signals.emergency_now:
             if now >= self.now_clear and everyday < self.everyday_veto:
                 emergency, why = "clear", "a weak rule fired and the classifier agrees"
@@ -736,10 +824,14 @@ class SafetyPolicy:
                 why = "a weak rule fired on an everyday use of the words"
         hurt = sum(grades.get(g, 0.0) for g in HURT_GRADES)
         # it reads as an ordinary day as much as not, or the words say the injury is small
-        doubt = everyday >= self.unsure_everyday or signals.minor
+        doubt = everyday >= self.unsure_everyday or signals.minor or signals.trivial
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
-        if emergency != "clear" and now >= self.now_alone and not signals.minor:
+        if (
+            emergency != "clear"
+            and now >= self.now_alone
+            and not (signals.minor or signals.trivial)
+        ):
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_uncertain and not doubt:
             emergency, why = "uncertain", "the classifier thinks it may be happening now"

@@ -150,6 +150,102 @@ def test_a_dropped_g_does_not_hide_danger(text: str, reply: str) -> None:
     assert routed(text) == reply
 
 
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        # someone armed, here, in words the older rules missed
+        ("some fella is wandering round the car park waving a blade about", "emergency_help"),
+        ("a lad wiv a machete is outside the chippy", "emergency_help"),
+        ("Terrified. She has a knife. Please.", "emergency_help"),
+        ("theres a bloke with a knife by the bus stop shouting at everyone", "emergency_help"),
+        ("right now he is holding a kitchen knife and wont let us leave", "emergency_help"),
+        ("man on the tram just whipped out a skeng", "emergency_help"),
+        # a threat to stab, being chased, someone on their way to hurt
+        ("that group just threatened to shank me if i walk past again", "emergency_help"),
+        ("me and my sister are being followed by a van", "emergency_help"),
+        ("they said they are on their way to my nans to stab me", "emergency_help"),
+        ("the two gangs are about to kick off and one has a machete", "emergency_help"),
+        # a wound that goes on, a burn
+        ("sliced my palm open on glass and its still pouring", "emergency_first_aid"),
+        ("theres a stab in his leg and hes gone quiet", "emergency_first_aid"),
+        ("boiling water went all over my little brother", "emergency_first_aid"),
+        ("the lad they jumped outside the kebab shop still isnt moving", "emergency_first_aid"),
+    ],
+)
+def test_armed_people_threats_and_wounds_that_go_on_are_caught(text: str, reply_id: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and not signals.weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my uncle has a knife collection in his shed, is that legal",
+        "we watched a film last night where a man with a knife was waiting outside",
+        "what should you do if someone has a knife at the park",
+        "my mate was being followed by a van last week",
+    ],
+)
+def test_a_knife_talked_about_or_over_is_not_an_emergency_now(text: str) -> None:
+    assert not net.scan(text).emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin knocked the kettle over himself and the skin on his arm is blistering",
+        "she took tablets with wine and now she cant stay awake",
+        "he banged his head on the wall in the fight and now hes confused and being sick",
+    ],
+)
+def test_burns_drowsiness_and_head_injuries_are_medical(text: str) -> None:
+    """The classifier may doubt these, never overrule them: 999 at least at the top."""
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.medical
+    everyday = {"everyday": 0.98, "general": 0.02}
+    assert SafetyPolicy().decide(signals, everyday).emergency == "uncertain"
+
+
+def test_cut_wrists_are_an_injury_and_a_crisis() -> None:
+    signals = net.scan("my best friend has cut her wrists and wont let me get anyone")
+    assert signals.emergency == "emergency_first_aid" and not signals.weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HELP my laptop just died an hour before my essay is due",
+        "emergency!! the wifi is down and i have a test tomorrow",
+        "help my little brother locked my phone and i cant get in",
+    ],
+)
+def test_trouble_with_a_thing_never_gets_999(text: str) -> None:
+    """However sure the classifier is that it is happening now."""
+    signals = net.scan(text)
+    assert signals.trivial and not (signals.emergency and not signals.weak)
+    sure = {"danger_now": 0.9, "everyday": 0.05, "general": 0.05}
+    assert SafetyPolicy().decide(signals, sure).emergency is None
+
+
+def test_trouble_with_a_thing_does_not_hide_danger() -> None:
+    signals = net.scan("help my phone is on 2 percent and a man is following me")
+    assert not signals.trivial
+    sure = {"danger_now": 0.9, "everyday": 0.05, "general": 0.05}
+    assert SafetyPolicy().decide(signals, sure).emergency == "clear"
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("my so called best friend stabbed me in the back and told the whole group chat", False),
+        ("my ex stabbed me in the back, she lied to everyone about me", False),
+        ("my mate got stabbed in the back outside the club and hes bleeding loads", True),
+    ],
+)
+def test_stabbed_in_the_back_by_a_friend_is_betrayal_not_a_wound(text: str, now: bool) -> None:
+    assert net.scan(text).emergency_now is now
+
+
 def test_a_dropped_g_is_put_back_only_on_the_rules_words() -> None:
     assert normalise("hes wavin an pullin") == "hes waving an pulling"
     # words that end in "in" of their own stay as they are ("tin" is not "ting", a knife)
