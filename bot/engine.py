@@ -234,7 +234,8 @@ class ConfidencePolicy:
             topic = topic_of(score.name) if score.name != OUT_OF_SCOPE else "fallback"
             if topic is not None:
                 topics[topic] = topics.get(topic, 0.0) + score.confidence
-        ordered = sorted(topics.items(), key=lambda item: item[1], reverse=True)
+        # (no topic at all when the model names only intents that have no reply)
+        ordered = sorted(topics.items(), key=lambda item: item[1], reverse=True) or [("", 0.0)]
         best_topic, mass = ordered[0]
         runner_up = ordered[1][1] if len(ordered) > 1 else 0.0
         if (

@@ -49,6 +49,7 @@ rankings = st.lists(
 @given(text=st.text(max_size=300), ranking=rankings)
 # found by this test: a clarifying question with an emergency among its choices lost the 999
 @example(text="0", ranking=(IntentScore("emergency_deaf", 1.0), IntentScore("clarify", 1.0)))
+@example(text="0", ranking=(IntentScore("no_such_intent", 0.0),))  # no topic at all
 def test_any_text_and_any_model_output_get_a_reply_with_a_topic(
     text: str, ranking: tuple[IntentScore, ...]
 ) -> None:
