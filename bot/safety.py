@@ -83,6 +83,10 @@ OVERDOSE = [
     r"dettol|floor cleaner|washing up liquid|toilet cleaner)\b",
 ]
 
+# Up to 25 words in between, tried word by word: bounded, so that a rule costs little on a long
+# message (an unbounded ".*" is tried again, character by character, after every earlier match).
+GAP = r"\S*(?: \S+){0,25}? "
+
 # A body in danger whatever the words around it: an overdose or poison taken, a seizure,
 # someone who cannot be woken. The classifier may doubt these (the 999 line then goes above
 # the answer) but never overrules them: "drank bleach by mistake" is rare in everyday talk,
@@ -101,13 +105,13 @@ MEDICAL = [
     r"(?:him|her|them|\w+|my \w+|me \w+|our \w+) (?:up|to wake up)\b(?! for| in time| early)",
     r"\bseizure\b(?!s? (?:in|on) (?:the|a|my) (?:game|film|show))",
     # a bad burn: "a full pan of fryer oil down his arm", "pulled the kettle ower hersel"
-    r"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:kettle|pan|chip pan)\b.*"
+    rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:kettle|pan|chip pan)\b{GAP}"
     r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
     r"\b(?:skin|it|burn) (?:is |s |)(?:blistering|peeling off|coming off|all white|charred)\b",
     # someone who cannot stay awake or has a head injury and is confused
     r"\b(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open\b|"
     r"\b(?:cant|can not|cannot|struggling to) stay awake\b",
-    r"\b(?:hit|smacked|banged|cracked|bashed) (?:his|her|their|my) head\b.*\b(?:not making sense|"
+    rf"\b(?:hit|smacked|banged|cracked|bashed) (?:his|her|their|my) head\b{GAP}\b(?:not making sense|"
     r"aint (?:talking|talkin|making) sense|talking nonsense|confused|being sick|throwing up|drowsy|"
     r"passed out|knocked out|wont wake|cant remember)\b",
     r"\b(?:took|taken|swallowed|necked|had) (?:some |a load of |loads of |)(?:pills|tablets) "
@@ -122,14 +126,14 @@ EMERGENCY_INJURY = [
     r"\b(?:bleed out|bleeding out|bleed loads|bleed bad)\b",
     r"\b(?:its|it is|blood is|blood s) (?:pouring|gushing|spurting) out\b",
     # a wound that goes on: "ive cut myself and its not stopping", "a gash, its proper pouring"
-    r"\b(?:cut|cuts|wound|gash|sliced|slashed|stab|stabbed|bleeding|blood)\b.*"
+    rf"\b(?:cut|cuts|wound|gash|sliced|slashed|stab|stabbed|bleeding|blood)\b{GAP}"
     r"\b(?:its|it is|it s|blood is|and) (?:proper |really |still |just |)"
     r"(?:pouring|gushing|spurting|not stopping|wont stop|will not stop|wont close|not closing)\b",
     r"\bstab (?:wound|in (?:his|her|my|the|their) \w+)\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my|me) (?:own )?wrists?\b",
     # a burn: "a full pan of fryer oil down his arm" (a kettle pulled over, or skin that
     # blisters, is a MEDICAL rule)
-    r"\b(?:boiling|hot|fryer|chip pan|burning) (?:oil|water|fat)\b.*"
+    rf"\b(?:boiling|hot|fryer|chip pan|burning) (?:oil|water|fat)\b{GAP}"
     r"\b(?:down|doon|on|over|ower|all over|aw ower|in) (?:his|her|my|their|me|the baby)\b",
     r"\b(?:stab|knife) wound\b",
     # someone has just been stabbed: "just got shanked", "hes been cheffed", "im stabbed"
@@ -206,9 +210,9 @@ EMERGENCY_DANGER = [
     r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
     r"\b(?:stabbing|knife fight|fight with knives)\b.*\b(?:happening|going on|going down|right now|rn)\b",
-    # someone armed, here (WITH, HOLDING, HERE above)
+    # someone armed, here (HOLDING and HERE above)
     rf"\b{OTHER}\b(?: \w+){{0,6}} (?:is |are |s |re |)(?:just |)?{HOLDING} "
-    rf"(?:a |an |the |his |her |their |some |)(?:big |massive |huge |)?{KNIFE}\b.*\b(?:{HERE}|{NOW})\b",
+    rf"(?:a |an |the |his |her |their |some |)(?:big |massive |huge |)?{KNIFE}\b{GAP}\b(?:{HERE}|{NOW})\b",
     rf"\b{OTHER}\b(?: \w+){{0,6}} (?:just |)(?:pulled|pulling|whipped|whipping) (?:out |)"
     rf"(?:a |an |the |his |her |their |)(?:big |massive |)?{KNIFE}\b",
     # a threat to stab: "someone just threatened tae stab me", "sayin theyll shank anyone"
@@ -219,9 +223,9 @@ EMERGENCY_DANGER = [
     r"\b(?:are|is|am|re|s) (?:being|getting) (?:chased|followed|attacked|jumped|robbed|mugged|"
     r"stabbed|threatened|surrounded|rushed|cornered)\b",
     # "theyre on the way to my house to bore me"
-    r"\b(?:on (?:the|their|his|her|my) way|coming (?:round|over|here|to))\b.*"
+    rf"\b(?:on (?:the|their|his|her|my) way|coming (?:round|over|here|to))\b{GAP}"
     r"\b(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|kill|hurt|get|do) (?:me|us|him|her)\b",
-    rf"\babout to (?:go at it|fight|kick off|scrap|have a (?:fight|scrap))\b.*\b{KNIFE}\b",
+    rf"\babout to (?:go at it|fight|kick off|scrap|have a (?:fight|scrap))\b{GAP}\b{KNIFE}\b",
     rf"\b(?:seen|saw|see) (?:a |an |the |)?{KNIFE} (?:come|came|coming) out\b",
     # "someone outside wiv a knife", "right now holding a knife"
     rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |)(?:big |massive |)?{KNIFE}\b",
@@ -341,10 +345,10 @@ _GAMES = (
 IDIOMS = [
     # betrayal, not a wound: "my best mate stabbed me in the back, he told everyone"
     r"\b(?:\w+ )?(?:stabbed|stabbing|knifed) (?:me |us |him |her |)in the back\b"
-    r"(?=.*\b(?:told|telling|tells|so called|snake|lied|lying|secret|secrets|fancy|gossip|betray\w*|"
+    rf"(?={GAP}\b(?:told|telling|tells|so called|snake|lied|lying|secret|secrets|fancy|gossip|betray\w*|"
     r"grassed|snitched|behind my back|screenshot\w*|group ?chat)\b)|"
     r"\b(?:so called|best|fake|ex) (?:mate|friend|bestie|bf|gf)s? (?:\w+ )?(?:stabbed|knifed) "
-    r"(?:me|us) in the back\b(?!.*\b(?:blood|bleeding|knife|hospital|ambulance)\b)",
+    rf"(?:me|us) in the back\b(?!{GAP}\b(?:blood|bleeding|knife|hospital|ambulance)\b)",
     r"\b(?:\w+ )?(?:is |are |s |re |were |was |)(?:killing|murdering|slaying) (?:me|us|it)\b"
     r"(?! (?:with|if))",
     r"\bkilling it\b|\bkilled it\b|\bslayed\b|\bslay\b|\bmurdered (?:that|it|the)\b|\bslaughtered\b",
