@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,25 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(ROOT / "content", target)
     return target
+
+
+FIRST_PAIR = (b"the first nlu model", b"the first safety model")
+RETRAINED_PAIR = (b"the retrained nlu model", b"the retrained safety model")
+
+
+def put_in_use(shelf: Any, pair: tuple[bytes, bytes] = FIRST_PAIR) -> None:
+    """The pair of archives the bot uses now (models/nlu.tar.gz and safety.tar.gz)."""
+    shelf.folder.mkdir(parents=True, exist_ok=True)
+    shelf.nlu.write_bytes(pair[0])
+    shelf.safety.write_bytes(pair[1])
+
+
+def shelve(shelf: Any, version: str, pair: tuple[bytes, bytes] = RETRAINED_PAIR) -> None:
+    """A retrained pair on the shelf, as a training job leaves it before it is activated."""
+    from bot.models import write_status
+
+    folder = shelf.versions_folder / version
+    folder.mkdir(parents=True)
+    (folder / "nlu.tar.gz").write_bytes(pair[0])
+    (folder / "safety.tar.gz").write_bytes(pair[1])
+    write_status(folder, {"state": "running"})

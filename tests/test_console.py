@@ -20,12 +20,17 @@ from bot.cli import COMMAND_LINE
 from bot.console.accounts import FAILURES_PER_ACCOUNT, Accounts, DatabaseSessions
 from bot.content import load_content
 from bot.engine import Event, User
-from bot.redact import redact
 from bot.storage.store import Store
 from bot.storage.tables import audit_log, staff_sessions
 from bot.storage.tables import staff as staff_table
-from tests.conftest import ROOT
-from tests.console_harness import PASSWORD, RunningConsole, copy_project, settings_for
+from tests.conftest import ROOT, put_in_use, shelve
+from tests.console_harness import (
+    PASSWORD,
+    RunningConsole,
+    copy_project,
+    keep_question,
+    settings_for,
+)
 from tests.db import postgres_database
 
 
@@ -242,24 +247,9 @@ async def test_roles_keep_editors_from_the_model_and_reviewers_from_editing(
 async def test_reviewers_see_only_redacted_questions_never_an_id(
     console: RunningConsole,
 ) -> None:
-    store = Store.open(console.settings.database_url, b"console-tests")
     telegram_id = "5550001234"
     asked = "tell kwesi from kingsmead school to call me on 07700 900123"
-    store.record(
-        Event(
-            user=User("telegram", telegram_id),
-            at=datetime.now(timezone.utc),
-            topic="fallback",
-            intent=None,
-            confidence=0.1,
-            fell_back=True,
-            reply_id="fallback",
-            kind="fallback",
-            not_understood=redact(asked),
-        )
-    )
-    assert store.flush()
-    store.close()
+    keep_question(console.settings.database_url, asked, telegram_id)
     async with client() as session:
         await log_in(session, console, "reviewer@example.org")
         page = (await call(session, "GET", f"{console.url}/questions")).text
@@ -528,30 +518,11 @@ async def test_the_preview_splits_a_long_reply_into_the_messages_telegram_gets(
     assert (console.settings.content_dir / "replies" / "consequences.yml").read_text() == before
 
 
-def kept_question(url: str, text: str, chat: str) -> None:
-    store = Store.open(url, b"console-tests")
-    store.record(
-        Event(
-            user=User("telegram", chat),
-            at=datetime.now(timezone.utc),
-            topic="fallback",
-            intent=None,
-            confidence=0.1,
-            fell_back=True,
-            reply_id="fallback",
-            kind="fallback",
-            not_understood=redact(text),
-        )
-    )
-    assert store.flush()
-    store.close()
-
-
 async def test_a_reviewer_marks_questions_as_needing_an_answer_or_discards_them(
     console: RunningConsole,
 ) -> None:
-    kept_question(console.settings.database_url, "what do i do if my school bans phones", "1")
-    kept_question(console.settings.database_url, "is there a bus to the park", "2")
+    keep_question(console.settings.database_url, "what do i do if my school bans phones", "1")
+    keep_question(console.settings.database_url, "is there a bus to the park", "2")
     async with client() as session:
         await log_in(session, console, "reviewer@example.org")
         waiting = (await call(session, "GET", f"{console.url}/questions")).text
@@ -595,7 +566,7 @@ async def test_a_reviewer_marks_questions_as_needing_an_answer_or_discards_them(
 async def test_an_admin_goes_back_to_the_earlier_model_from_the_model_page(
     console: RunningConsole,
 ) -> None:
-    from bot.models import ModelShelf, write_status
+    from bot.models import ModelShelf
 
     shelf = ModelShelf(console.settings)
     async with client() as session:
@@ -605,14 +576,8 @@ async def test_an_admin_goes_back_to_the_earlier_model_from_the_model_page(
             session, "POST", f"{console.url}/model/restore", data={"csrf_token": token(page)}
         )
         assert nothing.status == 409 and "There is no earlier model to go back to." in nothing.text
-        shelf.folder.mkdir(parents=True, exist_ok=True)
-        shelf.nlu.write_bytes(b"the first nlu model")
-        shelf.safety.write_bytes(b"the first safety model")
-        retrained = shelf.versions_folder / "20261125-160000"
-        retrained.mkdir(parents=True)
-        (retrained / "nlu.tar.gz").write_bytes(b"the retrained nlu model")
-        (retrained / "safety.tar.gz").write_bytes(b"the retrained safety model")
-        write_status(retrained, {"state": "running"})
+        put_in_use(shelf)
+        shelve(shelf, "20261125-160000")
         shelf.activate("20261125-160000", "admin@example.org")
         page = (await call(session, "GET", f"{console.url}/model")).text
         back = await call(

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from bot.check import run_check
-from bot.engine import Event, User
-from bot.redact import redact
-from bot.storage.store import Store
+from bot.engine import User
 from tests.conftest import MODEL, ROOT, SAFETY_MODEL
 from tests.console_harness import (
     PASSWORD,
     RunningConsole,
     chromium,
     copy_project,
+    keep_question,
     screenshot,
     settings_for,
     shrink,
@@ -248,22 +246,9 @@ def test_a_change_is_shown_in_the_history_and_undone(console: RunningConsole, br
 def test_a_reviewed_question_becomes_a_training_example(
     console: RunningConsole, browser: Any
 ) -> None:
-    store = Store.open(console.settings.database_url, b"console-tests")
-    store.record(
-        Event(
-            user=User("telegram", "5550001234"),
-            at=datetime.now(timezone.utc),
-            topic="fallback",
-            intent=None,
-            confidence=0.2,
-            fell_back=True,
-            reply_id="fallback",
-            kind="fallback",
-            not_understood=redact("how do i grass on kwesi without him knowing"),
-        )
+    keep_question(
+        console.settings.database_url, "how do i grass on kwesi without him knowing", "5550001234"
     )
-    assert store.flush()
-    store.close()
     log_in(browser, console, "reviewer@example.org")
     press(browser, browser.find_element(By.LINK_TEXT, "Questions"))
     labelled(browser)

@@ -10,7 +10,7 @@ from bot.content import ContentStore
 from bot.engine import Engine, User
 from bot.modelswitch import ModelSwitch
 from bot.retraining import decide
-from tests.conftest import ROOT, FakeParser
+from tests.conftest import ROOT, FakeParser, put_in_use, shelve
 
 IN_USE = {
     "topic accuracy": 0.90,
@@ -89,19 +89,13 @@ def test_a_model_that_fails_to_load_leaves_the_old_one_in_use(tmp_path: Path) ->
 
 
 def test_activating_keeps_the_model_in_use_and_restoring_puts_it_back(tmp_path: Path) -> None:
-    from bot.models import ModelShelf, write_status
+    from bot.models import ModelShelf
     from bot.settings import Settings
 
     settings = Settings.from_env({"MODEL_PATH": str(tmp_path / "models" / "nlu.tar.gz")}, tmp_path)
     shelf = ModelShelf(settings)
-    shelf.folder.mkdir()
-    shelf.nlu.write_bytes(b"the first nlu model")
-    shelf.safety.write_bytes(b"the first safety model")
-    new = shelf.versions_folder / "20261125-160000"
-    new.mkdir(parents=True)
-    (new / "nlu.tar.gz").write_bytes(b"the retrained nlu model")
-    (new / "safety.tar.gz").write_bytes(b"the retrained safety model")
-    write_status(new, {"state": "running"})
+    put_in_use(shelf)
+    shelve(shelf, "20261125-160000")
     shelf.activate("20261125-160000", "admin@example.org")
     assert shelf.nlu.read_bytes() == b"the retrained nlu model"
     assert shelf.safety.read_bytes() == b"the retrained safety model"

@@ -32,7 +32,7 @@ from bot.telegram import app as app_module
 from bot.telegram.app import Services, check_health, health, serve
 from bot.telegram.conversation import TelegramChannel
 from tests.botapi import BotAPI
-from tests.conftest import MODEL, ROOT, SAFETY_MODEL, FakeParser
+from tests.conftest import MODEL, ROOT, SAFETY_MODEL, FakeParser, shelve
 from tests.db import PG_PORT, Proxy, postgres_database
 from tests.nlu_standin import StandInNLU
 from tests.telegram_harness import running_bot, settings_for, start_bot_process
@@ -425,7 +425,7 @@ def test_the_running_bot_switches_to_a_model_activated_in_the_console(
 ) -> None:
     """An admin activates a retrained pair (as the console does, through models/active.json):
     the running bot answers with it within seconds, without a restart."""
-    from bot.models import ModelShelf, write_status
+    from bot.models import ModelShelf
     from bot.settings import Settings
 
     models = tmp_path / "models"
@@ -445,12 +445,9 @@ def test_the_running_bot_switches_to_a_model_activated_in_the_console(
             # The "retrained" pair's NLU model is the safety classifier, which knows no topic:
             # the answers show which model is in use.
             shelf = ModelShelf(Settings.from_env({"MODEL_PATH": str(models / "nlu.tar.gz")}, ROOT))
-            version = shelf.versions_folder / "20261206-120000"
-            version.mkdir(parents=True)
-            shutil.copyfile(SAFETY_MODEL, version / "nlu.tar.gz")
-            shutil.copyfile(SAFETY_MODEL, version / "safety.tar.gz")
-            write_status(version, {"state": "running"})
-            shelf.activate(version.name, "admin@example.org")
+            safety_only = SAFETY_MODEL.read_bytes()
+            shelve(shelf, "20261206-120000", (safety_only, safety_only))
+            shelf.activate("20261206-120000", "admin@example.org")
             wait_until(lambda: b"switched to the newly activated model" in log.read_bytes(), 60)
             api.message(chat, "can i report a knife without giving my name")
             (_, after) = api.wait_for_messages(chat, 2, timeout=60)
