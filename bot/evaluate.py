@@ -208,7 +208,7 @@ def evaluate(
             # not blind for the medical rules, which were written from their misses
             rows["unused writers (nlu/unused)"] = generalisation.pooled(kept_out)
             rows.update({f"  unused {w}": s for w, s in kept_out.items()})
-        old_safety = generalisation.old_safety_cases(root / "nlu" / "test" / "safety.yml")
+        old_safety = generalisation.old_safety_cases(root)
         rows["first round's safety set"] = asyncio.run(generalisation.score(full, old_safety))
         generalisation.write_report(rows, reports)
         print("\nGeneralisation (the whole engine, on writers the models never saw):")

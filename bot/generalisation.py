@@ -259,16 +259,18 @@ def cases_from(blocks: Iterable[Block], grades: bool) -> list[Case]:
     ]
 
 
-def old_safety_cases(path: Path) -> list[Case]:
-    """The first round's safety set (emergency / crisis / must_not_trigger lists)."""
-    if not path.exists():
-        return []
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return (
-        [Case(str(t), "first_round", grade=DANGER_NOW) for t in doc.get("emergency", [])]
-        + [Case(str(t), "first_round", grade=SUICIDAL) for t in doc.get("crisis", [])]
-        + [Case(str(t), "first_round", grade=EVERYDAY) for t in doc.get("must_not_trigger", [])]
-    )
+def old_safety_cases(root: Path) -> list[Case]:
+    """The first round's safety set (nlu/test/safety.yml: emergency / crisis / must_not_trigger
+    lists), as graded cases."""
+    grade_of = {"emergency": DANGER_NOW, "crisis": SUICIDAL, "must_not_trigger": EVERYDAY}
+    return [
+        Case(text, "first_round", grade=grade_of[name])
+        for path, lists in message_lists(root)
+        if path.parent.name == "test"
+        for name, texts in lists.items()
+        if name in grade_of
+        for text in texts
+    ]
 
 
 @dataclass

@@ -59,7 +59,7 @@ def safety_cases(root: Path) -> list[Any]:
     test = root / "nlu" / "test"
     blind = test / "blind_safety.yml"
     blocks, _ = read_blocks([blind] if blind.exists() else [])
-    return cases_from(blocks, True) + old_safety_cases(test / "safety.yml")
+    return cases_from(blocks, True) + old_safety_cases(root)
 
 
 async def measure(engine: Engine, root: Path) -> dict[str, Any]:
