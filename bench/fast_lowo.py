@@ -37,7 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content import ContentStore  # noqa: E402
 from bot.engine import Engine, model_text  # noqa: E402
-from bot.fastpath import _NUMBER, FastModel, FastParser, Featurizer, tokenize  # noqa: E402
+from bot.fastpath import (  # noqa: E402
+    FastModel,
+    FastParser,
+    Featurizer,
+    features_document,
+    tokenize,
+)
 from bot.generalisation import (  # noqa: E402
     Block,
     Project,
@@ -77,12 +83,6 @@ def pipeline_settings(config_file: Path) -> dict[str, Any]:
     }
 
 
-def document(text: str) -> str:
-    """What a CountVectorsFeaturizer reads of a message (bot/fastpath.py Featurizer.counts)."""
-    tokens = [_NUMBER.sub("__NUMBER__", word).lower() for word in tokenize(text.strip())]
-    return " ".join(tokens).lower()
-
-
 def train(examples: list[tuple[str, str, str]], settings: dict[str, Any]) -> FastModel:
     """The pipeline trained on (text, label, writer) examples, as a FastModel."""
     from scipy.sparse import hstack
@@ -94,7 +94,9 @@ def train(examples: list[tuple[str, str, str]], settings: dict[str, Any]) -> Fas
     examples = list(
         dict.fromkeys((text.strip(), label, writer) for text, label, writer in examples)
     )
-    docs = [document(name_numbers(text)) for text, _, _ in examples]
+    docs = [
+        features_document(tokenize(name_numbers(text).strip()), True) for text, _, _ in examples
+    ]
     labels = [label for _, label, _ in examples]
     featurizers, blocks = [], []
     for f in settings["featurizers"]:

@@ -145,6 +145,16 @@ def _char_wb_ngrams(document: str, low: int, high: int) -> list[str]:
     return grams
 
 
+def features_document(words: list[str], lowercase: bool) -> str:
+    """What a CountVectorsFeaturizer reads of a message's words: numbers as __NUMBER__, and
+    (when it lower-cases) Rasa lowers the tokens, then scikit-learn the document."""
+    tokens = [_NUMBER.sub("__NUMBER__", word) for word in words]
+    if lowercase:
+        tokens = [token.lower() for token in tokens]
+    document = " ".join(tokens)
+    return document.lower() if lowercase else document
+
+
 class Featurizer:
     """One CountVectorsFeaturizer's sentence features: n-gram counts over its vocabulary."""
 
@@ -174,12 +184,7 @@ class Featurizer:
         return len(self.vocabulary)
 
     def counts(self, words: list[str]) -> Counter[int]:
-        tokens = [_NUMBER.sub("__NUMBER__", word) for word in words]
-        if self.lowercase:  # Rasa lowers the tokens, then scikit-learn the document
-            tokens = [token.lower() for token in tokens]
-        document = " ".join(tokens)
-        if self.lowercase:
-            document = document.lower()
+        document = features_document(words, self.lowercase)
         found: Counter[int] = Counter()
         if self.analyzer == "char_wb":
             for word in document.split():
