@@ -45,9 +45,9 @@ OTHER = (
     r"(?:he|hes|she|shes|they|theyve|theyre|someone|someones|somebody|somebodys|some1|sum1|"
     r"somone|somones|sumone|someon|some one|sombody|lad|lads|a lad|this lad|the lad|gang|a gang|the gang|"
     r"fella|bloke|geezer|woman|lady|a fella|a bloke|a woman|a lady|some fella|some bloke|"
-    r"one of them|a man|a guy|a boy|a girl|a kid|man|mans|guy|boy|girl|kid|some guy|some man|"
+    r"one of them|a man|a guy|a boy|a girl|a kid|man|mans|guy|boy|girl|kid|some guy|some man|gangs|"
     r"some boy|some girl|boys|men|guys|them|opps|the opps|mandem|people|this (?:guy|man|boy|girl)|"
-    r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend))"
+    r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend)s?)"
 )
 NOW = (
     r"(?:now|right now|rn|outside|at my (?:door|window|house|flat|school)|in my (?:house|flat|room|garden)|"
@@ -58,7 +58,8 @@ STRONG_NOW = (
     r"(?:call|ring|get|need|send|want) (?:an |a |)ambulance|at my door|coming for me|chasing me|hes here|theyre here|still here|"
     r"(?:wont|will not|cant|not|isnt|aint) (?:wake up|waking up|moving|move|breathe|breathing|stopping)|"
     r"breathing (?:weird|funny|strange|badly)|(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)|"
-    r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying)"
+    r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying|"
+    r"(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open)"
 )
 # Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
 UNRESPONSIVE = (
@@ -87,12 +88,20 @@ OVERDOSE = [
 # message (an unbounded ".*" is tried again, character by character, after every earlier match).
 GAP = r"\S*(?: \S+){0,25}? "
 
+# Someone up high now who does not want to come down: a helpline and 999.
+ON_THE_EDGE = (
+    r"\bon (?:top of |the top of |the edge of |the ledge of |)(?:the |a |)(?:\w+ )?(?:roof|multi ?storey|"
+    rf"car park|bridge|ledge|cliff|tower block)\b{GAP}\b(?:dont|do not|not|wont|never|cant) "
+    r"(?:wanna |want to |going to |gonna |)(?:come down|get down|be here|live|climb down)\b"
+)
+
 # A body in danger whatever the words around it: an overdose or poison taken, a seizure,
 # someone who cannot be woken. The classifier may doubt these (the 999 line then goes above
 # the answer) but never overrules them: "drank bleach by mistake" is rare in everyday talk,
 # and the words around it ("by mistake") are not.
 MEDICAL = [
     *OVERDOSE,
+    ON_THE_EDGE,
     r"\b(?:drank|drunk|drinking|swallowed|swallowing|ate|eaten|bit into|bitten into|chewed|necked|"
     r"downed) (?:some |a bit of |a bottle of |a cup of |the |a |an |a whole |all the |"
     r"one of (?:the |those |them |my |his |her |)|)(?:\w+ ){0,3}"
@@ -100,7 +109,23 @@ MEDICAL = [
     r"chemicals?|cleaning (?:stuff|products?|spray|liquid)|cleaner|dettol|toilet cleaner|"
     r"floor cleaner|oven cleaner|drain cleaner|washing (?:pods?|tablets?|capsules?)|"
     r"dishwasher tablets?|laundry (?:pods?|capsules?)|button batter(?:y|ies)|batter(?:y|ies)|"
-    r"magnets|white spirit|paraffin|petrol|lighter fluid)\b",
+    r"magnets|white spirit|paraffin|petrol|lighter fluid|sheep drench|drench|screenwash|screen wash)\b",
+    # something from the cleaning cupboard, or taken for a drink: "my brother drink the blue
+    # liquid from under sink", "drank something thinking it was juice"
+    rf"\b(?:drank|drunk|drink|drinks|drinking|swallowed|swallow|swallowing|ate|eaten|eat|had)\b{GAP}"
+    r"(?:from |out of |out |)(?:under (?:the |our |)sink|the cleaning cupboard|the cupboard under the sink)\b|"
+    rf"\b(?:drank|drunk|drink|swallowed|ate|eaten|had)\b{GAP}\b(?:thinking|thought|thinkin) "
+    r"(?:it was|its|it were) (?:juice|water|pop|squash|lemonade|a drink|drink|sweets?|sweeties|a sweet|milk)\b",
+    # medicines taken all at once: "took everything in the medicine cupboard"
+    r"\b(?:took|taken|swallowed|necked|had|ate) (?:everything|all the \w+|all the stuff|the lot|whatever was) "
+    r"(?:in|from|out of) (?:the |my |our |mums |dads |)(?:medicine|bathroom|first aid|pill) "
+    r"(?:cupboard|cabinet|box|drawer|tin)\b",
+    # blue lips, or someone who collapsed and does not answer
+    r"\b(?:lips|face) (?:is |are |r |s |)(?:going |gone |turning |turned |all |)(?:blue|purple|grey|gray)\b"
+    r"(?! from| cos| coz| because| after (?:the|a|my|that) (?:slush|ice|swim|sweet|lolly|sea))",
+    rf"\b(?:collapsed|collapse|collapses|fainted|faint|fell down|fallen down)\b{GAP}\b(?:not|isnt|wont|cant|"
+    r"doesnt|dont|aint|is not|will not) (?:answer|answering|respond|responding|wake|waking|talk|talking|"
+    r"move|moving|breathe|breathing|open (?:his|her|their) eyes)\b",
     r"\b(?:cant|can not|cannot|wont|will not|couldnt|could not) (?:wake|get) "
     r"(?:him|her|them|\w+|my \w+|me \w+|our \w+) (?:up|to wake up)\b(?! for| in time| early)",
     r"\bseizure\b(?!s? (?:in|on) (?:the|a|my) (?:game|film|show))",
@@ -108,6 +133,19 @@ MEDICAL = [
     rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:kettle|pan|chip pan)\b{GAP}"
     r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
     r"\b(?:skin|it|burn) (?:is |s |)(?:blistering|peeling off|coming off|all white|charred)\b",
+    # a knife gone into someone: "the knife has gone right into my hand"
+    rf"\b{KNIFE}\b(?: \w+){{0,3}} (?:gone|went|go|stuck|sticking|is) (?:right |straight |all the way |deep |)"
+    r"(?:in|into|through) (?:my|his|her|their|me|him|them) (?:\w+ )?(?:hand|arm|leg|foot|finger|thumb|"
+    r"stomach|belly|side|back|chest|thigh|shoulder|neck|palm|wrist)s?\b",
+    # clothes or skin on fire: "her hand caught fire"
+    r"\b(?:hand|hands|arm|arms|clothes|top|jumper|dress|sleeve|leg|legs|face|he|she|i|they)\b"
+    r"(?: \w+){0,2} (?:caught|catched|set|went up) (?:on |in |)(?:fire|alight|flames)\b",
+    rf"\b(?:beaten|beat up|battered|kicked in|stamped on|hit with|hit over|attacked)\b{GAP}\b(?:drowsy|"
+    r"cant stay awake|not making sense|confused|keeps falling asleep|keeps passing out|cant keep (?:his|her|their) eyes open)\b",
+    rf"\btried (?:to|tae|ta|2) (?:end it|kill myself|end my life|take my life|overdose|od)\b{GAP}\b(?:now|"
+    r"dizzy|sick|cold|sleepy|drowsy|weird|numb|bleeding|cant breathe)\b",
+    # unconscious now: "she drank a whole bottle of vodka and shes unconscious"
+    r"\b(?:is|s|shes|hes|theyre|are|she is|he is|they are|now) (?:\w+ )?(?:unconscious|unresponsive|out cold)\b",
     # someone who cannot stay awake or has a head injury and is confused
     r"\b(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open\b|"
     r"\b(?:cant|can not|cannot|struggling to) stay awake\b",
@@ -126,9 +164,10 @@ EMERGENCY_INJURY = [
     r"\b(?:bleed out|bleeding out|bleed loads|bleed bad)\b",
     r"\b(?:its|it is|blood is|blood s) (?:pouring|gushing|spurting) out\b",
     # a wound that goes on: "ive cut myself and its not stopping", "a gash, its proper pouring"
-    rf"\b(?:cut|cuts|wound|gash|sliced|slashed|stab|stabbed|bleeding|blood)\b{GAP}"
-    r"\b(?:its|it is|it s|blood is|and) (?:proper |really |still |just |)"
-    r"(?:pouring|gushing|spurting|not stopping|wont stop|will not stop|wont close|not closing)\b",
+    rf"\b(?:cut|cuts|wound|gash|sliced|slashed|stab|stabbed|bleeding|blood|razor|hurt myself)\b{GAP}"
+    r"\b(?:its|it is|it s|it|blood is|and) (?:proper |really |still |just |)"
+    r"(?:pouring|gushing|spurting|not stopping|wont stop|will not stop|wont close|not closing)\b"
+    r"(?! (?:hurting|aching|stinging|itching|throbbing))",
     r"\bstab (?:wound|in (?:his|her|my|the|their) \w+)\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my|me) (?:own )?wrists?\b",
     # a burn: "a full pan of fryer oil down his arm" (a kettle pulled over, or skin that
@@ -152,6 +191,9 @@ EMERGENCY_INJURY = [
     r"\b(?:collapsed|passed out|unconscious|knocked out|lying on the (?:floor|ground|pavement))\b",
 ]
 
+# What kind of knife: "a massive knife", "the bread knife".
+KIND = r"(?:big |massive |huge |long |kitchen |bread |carving |steak |stanley |)"
+
 # Someone armed, here: "a man wi a knife is walkin up n doon oor street", "theres a guy waving
 # a machete about on our street", "somone with a knife at the bus station".
 HOLDING = (
@@ -160,22 +202,35 @@ HOLDING = (
 )
 HERE = (
     r"(?:about|around|up and down|up n doon|everywhere|scared|terrified|frightened|help|please|pls|"
+    r"at (?:me|us|him|her|them|my \w+)|"
     r"(?:asking|demanding) for|give (?:him|them|me)|"
     r"(?:at|in|on|near|by|outside|round|down) (?:the|our|my|this|a) (?:\w+ ){0,2}"
     r"(?:station|bus stop|stop|park|shop|chippy|chicken shop|school|gates?|door|street|road|lane|"
     r"yard|estate|bus|train|tram|house|flat|garden|car park|toilets|corner|drive|stairs|landing|block))"
 )
+# A hiding place at home, and someone violent there: both together are danger now.
+HIDING_PLACE = (
+    r"(?:locked|locking|hiding|hid|hidin) (?:myself |me |us |ourselves |)(?:in|under|inside) "
+    r"(?:the |my |our |a |me |)(?:bathroom|toilet|room|bedroom|bed|wardrobe|cupboard|loo|classroom)"
+)
+VIOLENT_HOME = (
+    r"(?:smashing|smashin|going mad|kicking the door|banging on the door|hitting (?:my|me|her|him)|"
+    r"screaming at|threatening|said (?:im|i am|were|we are|ill be|i will be) next|"
+    r"coming (?:for|after) (?:me|us)|trying to get in|(?:someone|somebody|a man|men|people) "
+    r"(?:downstairs|in the house|in the kitchen)|broke in|broken in|breaking in|"
+    r"(?:he|she|they) (?:doesnt|dont|does not|do not) know (?:im|i am|were|we are) (?:here|in here))"
+)
 EMERGENCY_DANGER = [
     # someone has a knife out now
     rf"\b{OTHER} (?:is |are |s |re |has |have |)?(?:got |has got |have got |just |)?"
     rf"(?:pulled |pulling |pulled out |waving |holding |brandishing |got out |took out |has |have |with |)"
-    rf"(?:a |an |the |his |her |their |some |)(?:big |massive |huge |)?{KNIFE}"
+    rf"(?:a |an |the |his |her |their |some |){KIND}{KNIFE}"
     rf"(?: out| to (?:my|his|her|me|our)| on (?:me|us|him|her)| and (?:hes|shes|theyre|is|are|saying|threatening|coming)|"
     rf" rn| right now| now| outside| coming| at (?:me|us|my)| saying| pointed|\s*(?:!|\?)*\s*$)",
     rf"\b{OTHER} (?:is |are |s |re |)\w+ (?:a |an |the |his |her |their |some |)(?:big |massive |)?"
     rf"{KNIFE}\b.*\b{NOW}\b",
-    rf"\bwith (?:a |an |the |his |her |their |some |)(?:big |massive |)?{KNIFE}\b.*\b{NOW}\b",
-    rf"\b{NOW}\b.*\bwith (?:a |an |the |his |her |their |some |)(?:big |massive |)?{KNIFE}\b",
+    rf"\bwith (?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b.*\b{NOW}\b",
+    rf"\b{NOW}\b.*\bwith (?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b",
     rf"\b(?:is|are|s|re) (?:at|outside|in|breaking into|trying to get in|banging on) [\w ]*\bwith (?:a |an |the |some |)?{KNIFE}\b",
     rf"\b(?:pulled|pulling|pull|drew|drawn) (?:a |an |the |his |her |their |out (?:a |an |the )?)?{KNIFE} on (?:me|us|my|him|her)\b",
     rf"\b(?:flashing|showing|waving|pointing|brandishing|flashed|showed|waved|pointed) (?:a |an |the |his |her |their |some )?{KNIFE} (?:at|to) (?:me|us)\b",
@@ -209,16 +264,32 @@ EMERGENCY_DANGER = [
     r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
     r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
+    # hiding from someone violent at home: "locked in the bathroom, mums boyfriend is smashing
+    # stuff", "hiding under my bed, i can hear someone downstairs and nobody should be home"
+    rf"\b{HIDING_PLACE}\b{GAP}\b{VIOLENT_HOME}\b",
+    rf"\b(?:locked|barricaded|hiding|hidin) (?:us |ourselves |myself |me |)(?:in|inside|under)\b{GAP}\b{KNIFE}\b",
+    rf"\b{VIOLENT_HOME}\b{GAP}\b{HIDING_PLACE}\b",
+    rf"\b(?:hear|heard|hearing) (?:someone|somebody|some1|people|a man|men|footsteps|voices|noises?)\b{GAP}"
+    r"\b(?:no ?one|nobody|no body) (?:else )?(?:should|is meant to|is supposed to|s meant to|s supposed to|"
+    r"else should) be (?:home|in|here|in the house)\b",
+    # "someone bang on the window and say open or i will break it"
+    rf"\b(?:banging|bang|bangs|banged|knocking|kicking|kick|kicked|hammering) (?:on |at |in |)(?:the |our |my |)"
+    rf"(?:front |back |)(?:door|window|windows)\b{GAP}\b(?:or (?:i|ill|we|well|he|hes|they|theyll) (?:will |)"
+    r"(?:break|smash|kill|hurt|stab|get|kick)|let (?:me|us) in or|open (?:up |it |the door |)or)\b",
     r"\b(?:stabbing|knife fight|fight with knives)\b.*\b(?:happening|going on|going down|right now|rn)\b",
     # someone armed, here (HOLDING and HERE above)
     rf"\b{OTHER}\b(?: \w+){{0,6}} (?:is |are |s |re |)(?:just |)?{HOLDING} "
-    rf"(?:a |an |the |his |her |their |some |)(?:big |massive |huge |)?{KNIFE}\b{GAP}\b(?:{HERE}|{NOW})\b",
+    rf"(?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b{GAP}\b(?:{HERE}|{NOW})\b",
     rf"\b{OTHER}\b(?: \w+){{0,6}} (?:just |)(?:pulled|pulling|whipped|whipping) (?:out |)"
-    rf"(?:a |an |the |his |her |their |)(?:big |massive |)?{KNIFE}\b",
+    rf"(?:a |an |the |his |her |their |){KIND}{KNIFE}\b",
     # a threat to stab: "someone just threatened tae stab me", "sayin theyll shank anyone"
     r"\b(?:threatened|threatening|threatens|threaten|saying|sayin|said|says|told me) "
     r"(?:to |tae |ta |)(?:hell |shell |theyll |hes gonna |shes gonna |theyre gonna |)"
     r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|nank|ching) (?:me|us|anyone|him|her|my \w+)\b",
+    # "give me your phone or ill shank you"
+    r"\bor (?:ill|i will|i ll|we will|well|hell|he will|theyll|they will|im gonna|were gonna) "
+    r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|cut|kill|hurt|batter|splash|ching|nank) "
+    r"(?:you|u|ya|yer|ye|me|us|him|her)\b",
     # "me and our kid are getting chased", "my mate is getting rushed right now"
     r"\b(?:are|is|am|re|s) (?:being|getting) (?:chased|followed|attacked|jumped|robbed|mugged|"
     r"stabbed|threatened|surrounded|rushed|cornered)\b",
@@ -228,7 +299,7 @@ EMERGENCY_DANGER = [
     rf"\babout to (?:go at it|fight|kick off|scrap|have a (?:fight|scrap))\b{GAP}\b{KNIFE}\b",
     rf"\b(?:seen|saw|see) (?:a |an |the |)?{KNIFE} (?:come|came|coming) out\b",
     # "someone outside wiv a knife", "right now holding a knife"
-    rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |)(?:big |massive |)?{KNIFE}\b",
+    rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b",
 ]
 
 CRISIS_SUICIDAL = [
@@ -267,7 +338,12 @@ CRISIS_SUICIDAL = [
     r"cope anymore|keep going|carry on)\b",
     r"\b(?:not be|never) (?:here|around) (?:tomorrow|anymore|much longer)\b",
     r"\b(?:goodbye|bye) (?:forever|everyone|world|cruel world)\b",
-    r"\bjump (?:off|in front of) (?:a |the |)(?:bridge|building|roof|train|car|cliff|tower)\b",
+    r"\bjump (?:off|from|in front of) (?:a |the |)(?:\w+ ){0,2}(?:bridge|building|roof|train|car|cliff|tower|"
+    r"multi ?storey|car park)\b",
+    ON_THE_EDGE,
+    # "she told me she wish she was dead" (the same person wishes it)
+    r"\b(he|she|they) (?:\w+ ){0,2}(?:wish|wishes|wished|wishing) \1 (?:was|were|is|had|) ?"
+    r"(?:dead|never born|not born|not here|gone|not alive)\b",
     r"\b(?:written|wrote|writing|write) (?:a |my |)(?:suicide |goodbye |)(?:note|letter)s? (?:for|to) "
     r"(?:my |)(?:family|mum|mom|dad|parents|friends|everyone)\b|\bsuicide note\b",
     r"\b(?:i|id|i d)\b(?: \w+){0,3} (?:wouldnt|would not|wont|dont|didnt|never|not|to not) wake up\b",
@@ -296,6 +372,8 @@ CRISIS_SELF_HARM = [
     r"\bblades? (?:on|to|into) my (?:arms?|wrists?|skin|legs?|thighs?)\b",
     r"\b(?:punch|punching|hit|hitting) walls?\b|\bjust to feel something\b",
     r"\bhurt myself on purpose\b|\bon purpose\b.*\b(?:hurt|cut|burn)\b",
+    r"\bmy (?:skin|arms?|legs?|wrists?|thighs?|hands?)\b(?: \S+){0,4} (?:till|until|til|untill) "
+    r"(?:it|they) (?:bleeds?|bled|bleeding|breaks?|hurts?)\b",
 ]
 
 # Weak rules: words that are often everyday ("bleeding" from a paper cut, "hiding" from a
@@ -312,7 +390,8 @@ EMERGENCY_INJURY_WEAK = [
     rf"hes been|shes been|theyve been|boys been|mates been|s been) "
     rf"(?:(?!getting |gonna |going |about |gna )\w+ )?{STABBED_SLANG}\b",
     rf"\b{OTHER} (?:just |has |have |)?{STABBED_SLANG} (?:me|him|her|them|my \w+|someone|somebody|a \w+)\b",
-    r"\b(?:cut|wound|gash) (?:is |s |)(?:deep|really deep|massive|wont close|open)\b",
+    r"\b(?:cut|wound|gash|its|it is|it s) (?:is |s |)(?:deep|really deep|so deep|proper deep|massive|wont close|open)\b",
+    r"\b(?:blood|it|its) (?:is |s |)(?:dripping|drippin|pouring)\b|\bdripping (?:off|down|on) (?:my|his|her) \w+",
 ]
 EMERGENCY_DANGER_WEAK = [
     # "hes gonna kill me" is a threat, "this test is gonna kill me" is not
@@ -327,10 +406,14 @@ EMERGENCY_DANGER_WEAK = [
     rf"\b{KNIFE} out\b|\b(?:pulled|pulling|whipped|took|got|brought) (?:out )?(?:a |an |the |his |her |their )?{KNIFE}(?: out)?\b",
     rf"\b(?:waiting|outside|at the (?:door|gate|gates|window))\b.*\b{KNIFE}\b|\b{KNIFE}\b.*\b(?:waiting|outside)\b",
     r"\b(?:someone|somebody|some1|sum1|somone|sumone|someon|some one|sombody|a man|a guy|a boy|"
-    r"people|men|they|someones)(?: is| s| are| re| just| has| have|){0,2}"
-    r" (?:in (?:my|our|the) (?:house|flat|garden|back garden|hoose|room)|broke in|broken in|breaking in|"
+    r"people|men|they|someones|strangers?|a stranger|(?:\d+|two|three|some) (?:men|guys|lads|people))"
+    r"(?: is| s| are| re| just| has| have|){0,2}"
+    r" (?:(?:in|inside) (?:my|our|the) (?:\w+ )?(?:house|flat|garden|back garden|hoose|room|shed|barn|garage|"
+    r"yard|kitchen|hallway|hall|stairwell|landing)|broke in|broken in|breaking in|"
     r"climbed over|climbing over|climbing in|trying to get in|banging on)\b",
     r"\b(?:following|followed|chasing|chased) (?:me|us)\b",
+    r"\b(?:grabbed|grabbing|tried to grab|trying to grab|tryna grab|tried grabbing) (?:me|us|my (?:arm|wrist|hand|"
+    r"hair|neck|throat|hood|coat|jacket|top))\b",
     r"\b(?:smashed|smashing|broke|breaking|tried|trying|tryin|rattling) (?:the |a |our |my )"
     r"(?:back |front |kitchen |bedroom |)(?:window|windows|door|handle|door handle|lock)\b",
     r"\b(?:a |the )?(?:car|van|moped|bike)s? (?:keeps?|that|thats|is|has been) \w*\s?(?:following|driving past|circling|waiting)\b",
@@ -345,7 +428,7 @@ _GAMES = (
 IDIOMS = [
     # betrayal, not a wound: "my best mate stabbed me in the back, he told everyone"
     r"\b(?:\w+ )?(?:stabbed|stabbing|knifed) (?:me |us |him |her |)in the back\b"
-    rf"(?={GAP}\b(?:told|telling|tells|so called|snake|lied|lying|secret|secrets|fancy|gossip|betray\w*|"
+    rf"(?={GAP}\b(?:told|telling|tells|so called|snake|lied|lying (?:to|about)|secret|secrets|fancy|gossip|betray\w*|"
     r"grassed|snitched|behind my back|screenshot\w*|group ?chat)\b)|"
     r"\b(?:so called|best|fake|ex) (?:mate|friend|bestie|bf|gf)s? (?:\w+ )?(?:stabbed|knifed) "
     rf"(?:me|us) in the back\b(?!{GAP}\b(?:blood|bleeding|knife|hospital|ambulance)\b)",
@@ -360,12 +443,15 @@ IDIOMS = [
     r"\b(?:my |the |)(?:phone|battery|laptop|tablet|console|controller|plant|plants|charger|pc|ipad) "
     r"(?:is |s |)(?:about to |gonna |going to |)(?:dying|dead|died|die)\b",
     r"\b(?:could|would) (?:kill|murder|die) for\b|\bcould murder (?:a|an|some)\b",
-    r"\bcut (?:my|his|her|their|your|ur) (?:hair|fringe|nails|finger|thumb|hand|losses)\b(?! on purpose)",
+    r"\bcut (?:my|his|her|their|your|ur) (?:hair|fringe|nails|losses)\b(?! on purpose)|"
+    r"\bcut (?:my|his|her|their|your|ur) (?:finger|thumb|hand)\b(?! on purpose)"
+    rf"(?!{GAP}\b(?:not stopping|wont stop|pouring|gushing|deep|really bad|badly|so bad|blood everywhere|"
+    r"(?:bleeding|bleedin) (?:loads|so much|a lot|everywhere|bad))\b)",
     r"\bcut (?:myself|meself|masel|my finger|my hand|my thumb|my knee|my leg) "
     r"(?:(?:on my \w+ )?(?:shaving|cooking|chopping)|by accident|accidentally|on (?:a|the|some))\b",
     r"\b(?:shaving|cooking|chopping)\b.*\bcut (?:myself|meself|masel)\b",
     r"\bcut (?:the crap|it out|class|school|lessons?|down|back)\b|\bcutting (?:down|back|class|school|lessons?)\b",
-    r"\b(?:knife and fork|butter knife|butter with a knife|bread knife)\b",
+    r"\b(?:knife and fork|butter knife|butter with a knife)\b",
     r"\b(?:fortnite|cod|call of duty|csgo|cs2|valorant|roblox|minecraft|fifa|gta|game|games|skin|skins) "
     r"(?:knife|knives|blade)\b",
     r"\b(?:knife|knives|blade) (?:skin|skins|emote|in (?:fortnite|cod|call of duty|csgo|cs2|valorant|roblox|minecraft|gta))\b",
@@ -374,7 +460,12 @@ IDIOMS = [
     rf"\b(?:in|on|playing|playin) (?:the |)(?:{_GAMES})\b.*\b(?:shot|killed|stabbed|shanked|knifed|died)\b",
     rf"\b(?:shot|killed|stabbed|shanked|knifed)\b.*\b(?:in|on) (?:the |)(?:{_GAMES})\b",
     r"\b(?:stabbed|stabbing|poked|jabbed) (?:me |us |him |her |my \w+ |)(?:by|with) (?:a |an |the |my |his |her |their |)"
-    r"(?:\w+s )?(?:pin|pins|needle|fork|thorn|splinter|cactus|toothpick)\b",
+    r"(?:\w+s )?(?:pin|pins|needle|fork|thorn|thorns|splinter|cactus|toothpick|bramble|brambles|holly|"
+    r"nettle|nettles|rose|roses|rose bush|thistle|twig|branch|stick)\b",
+    # a toy: "he said he will stab me with his lightsaber toy lol"
+    r"\b(?:stab|stabbed|stabbing|shank|shoot|shot|shooting|kill|cut|slice)\b(?: \S+){0,3} (?:with|wiv) "
+    r"(?:a |an |the |his |her |their |my |)(?:\w+ )?(?:toy|toys|lightsaber|nerf|plastic|foam|water pistol|"
+    r"water gun|pretend|fake|cardboard)\b",
     r"\bkill (?:me now|me) (?:lol|lmao|😂|🤣|💀)",
     r"\b(?:mum|mom|mam|mums|moms|dad|dads|parents|teacher|miss|sir|nan|gran|coach|sister|brother)\b"
     r"[\w ]*\b(?:kill|murder|kills|murders) (?:me|us)\b",
@@ -383,6 +474,8 @@ IDIOMS = [
     r"\bbleed(?:ing|in) (?:money|cash|skint|freezing|freezin|cold|cauld|roasting|boiling|hot|"
     r"useless|ridiculous|annoying|typical|brilliant|mental|hell|nora|joking|idiot)\b",
     r"\b(?:ears|eyes) (?:are |is |)bleed(?:ing|in)\b",
+    r"\b(?:bank|account|bank account|wallet|purse|money|savings|card|pocket|pockets) (?:is |s |are |)"
+    r"(?:bleeding|bleedin|bled dry)\b",
     # small everyday bleeding: a wobbly tooth, gums after the dentist, a paper cut, a period
     r"\b(?:wobbly tooth|tooth|teeth|gum|gums|paper cut|papercut|period|hangnail|spot|pimple|"
     r"cuticle|lip|lips)\b[\w ]{0,30}\bbleed(?:ing|in|s)?\b",
@@ -432,6 +525,10 @@ _PAST = re.compile(
     r"back in (?:the day|primary|year \d+|yr \d+)|back when|"
     r"when (?:i|he|she|they|we|my \w+) (?:was|were) (?:in (?:year|yr) \d+|in primary|younger|little|a kid|small|\d+)|"
     r"in (?:year|yr) \d+ (?:i|he|she|they|we|my)|"
+    r"(?<!\bim )(?<!\bi am )(?<!\bis )(?<!\bs )(?<!\bare )(?<!\bre )(?<!\bwere )(?<!\bhes )(?<!\bshes )"
+    r"(?:^|(?<= ))(?:in|back in|during) (?:year|yr) \d+\b|"
+    r"(?:out of|came out of|woke up from|woken up from) (?:a |the |his |her |their |)"
+    r"(?:coma|hospital|intensive care|icu|surgery)|(?:was|were|been) in (?:a |the |)(?:coma|hospital|intensive care|icu)|"
     r"yesterday|the other (?:day|week|night|month)|earlier (?:today|on|this (?:week|month|year))|earlier|"
     r"few days|for days|for weeks|for months|every day|everyday|always|recently|"
     r"used to|anniversary|funeral|passed away|passed(?! out)|rip|r i p|in the past|"
@@ -514,6 +611,8 @@ class Signals:
     and none say it is serious (a knife, a stabbing, bleeding that will not stop).
     trivial: the trouble is with a thing ("help my phone fell in the toilet"), no strong or
     medical rule fired and no word speaks of danger: no 999 from a weak rule or the classifier.
+    idiom: dramatic words were used in an everyday way ("bleeding skint", "stabbed by a pin",
+    "this song is killing me"): with no rule left, the classifier alone gives no 999.
     """
 
     emergency: str | None = None
@@ -527,6 +626,7 @@ class Signals:
     still: bool = False
     minor: bool = False
     trivial: bool = False
+    idiom: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -582,8 +682,10 @@ class SafetyNet:
         norm = normalise(text)
         if not norm:
             return Signals()
-        for idiom in _IDIOMS:
-            norm = idiom.sub(" ", norm)
+        idiom = False
+        for pattern in _IDIOMS:
+            norm, found_here = pattern.subn(" ", norm)
+            idiom = idiom or found_here > 0
         # Long messages are read in overlapping windows: each rule then costs the same
         # however long the message, and a cry for help at the end is still found. The window
         # where an emergency rule fires decides the time words that go with it.
@@ -596,7 +698,7 @@ class SafetyNet:
             found = _merge(found, window)
             if found.emergency_now and found.crisis:
                 break
-        return found
+        return replace(found, idiom=idiom) if idiom else found
 
     def check(self, text: str) -> SafetyMatch | None:
         """The rules alone, at their most cautious: for when nothing else can be asked (the
@@ -829,20 +931,34 @@ class SafetyPolicy:
         hurt = sum(grades.get(g, 0.0) for g in HURT_GRADES)
         # it reads as an ordinary day as much as not, or the words say the injury is small
         doubt = everyday >= self.unsure_everyday or signals.minor or signals.trivial
+        alone = signals.emergency is None  # no rule fired: the classifier alone
+        if alone and signals.idiom:
+            doubt = True
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
+        over_by_words = signals.past and not signals.still
         if (
             emergency != "clear"
             and now >= self.now_alone
-            and not (signals.minor or signals.trivial)
+            and not (signals.minor or signals.trivial or over_by_words)
+            and not (alone and signals.idiom)
         ):
             emergency, why = "clear", "the classifier is sure it is happening now"
+        elif emergency is None and now >= self.now_alone and over_by_words and not doubt:
+            emergency, why = "uncertain", "the classifier is sure, but time words say it is over"
         elif emergency is None and now >= self.now_uncertain and not doubt:
             emergency, why = "uncertain", "the classifier thinks it may be happening now"
         over_or_everyday = everyday + grades.get(PAST, 0.0) >= self.settled_at
-        settled = emergency is None and (
-            signals.emergency is not None  # a rule fired and was overruled
-            or over_or_everyday
+        settled = (
+            (
+                emergency is None
+                and (
+                    signals.emergency is not None  # a rule fired and was overruled
+                    or over_or_everyday
+                )
+            )
+            or (emergency == "uncertain" and over_by_words)
+            or (emergency is None and alone and signals.idiom)
         )
         calm = crisis is None and crisis_share < self.crisis_calm and over_or_everyday
         over = emergency is None and (

@@ -343,3 +343,25 @@ async def test_a_crisis_where_someone_may_be_hurt_now_gets_999_on_top_of_the_hel
     reply = await fake_engine(nlu, grader=not_hurt).answer("did it again", USER)
     assert reply.topic == "crisis"
     assert "999" not in reply.text.split("\n\n")[0]
+
+
+async def test_an_event_the_words_say_is_over_gets_the_999_line_not_the_emergency_reply(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    """The classifier is sure it is happening now and the NLU model picks the emergency
+    intent, but the message says when it happened: the ordinary answer, 999 above it."""
+    nlu = FakeParser(
+        default=[
+            ("emergency_help", 0.6),
+            ("support_after_violence", 0.3),
+            ("report_anonymous", 0.1),
+        ]
+    )
+    sure = FakeParser(default=[("danger_now", 0.95), ("past", 0.05)])
+    text = "back in year 9 some older lads chased me home, they gave up in the end"
+    reply = await fake_engine(nlu, grader=sure).answer(text, USER)
+    assert reply.reply_id != "emergency_help"
+    assert "999" in reply.text.split("\n\n")[0]
+    # the same answers from both models without the time words: the emergency reply
+    reply = await fake_engine(nlu, grader=sure).answer("some older lads chased me home", USER)
+    assert reply.reply_id == "emergency_help"

@@ -356,3 +356,179 @@ def test_games_forks_and_exaggeration_raise_nothing(text: str) -> None:
 )
 def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
     assert routed(text) == "crisis_suicidal"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my little cousin drank some of the stuff from under the sink and now hes dizzy",
+        "she swallowed the purple liquid out the cupboard under the sink",
+        "my sister drank the bottle thinking it was juice but it was washing up stuff",
+        "my nephew has swallowed the screenwash from the garage",
+        "my mum took everything in the medicine cabinet",
+        "my grandad collapsed in the garden and he isnt answering me",
+        "my friend fainted at the bus stop and shes not responding",
+        "his lips are going blue and hes really quiet",
+        "the knife slipped and went straight into his thigh",
+        "her sleeve caught fire on the hob",
+        "im standing on the edge of the car park roof and i dont want to get down",
+    ],
+)
+def test_poison_collapse_blue_lips_a_knife_in_a_body_and_fire_are_medical(text: str) -> None:
+    """However sure the classifier is that it is an ordinary day: 999 at least at the top."""
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.medical
+    everyday = {"everyday": 0.99, "general": 0.01}
+    assert SafetyPolicy().decide(signals, everyday).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my lips went blue from the slushie lol",
+        "my mate isnt answering my texts",
+        "the knife went into the cake so easily",
+        "my hair caught the candle a bit and it smells",
+    ],
+)
+def test_blue_lips_from_a_slushie_or_unanswered_texts_are_not_medical(text: str) -> None:
+    assert not net.scan(text).medical
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("someone is kicking the back door saying open up or ill smash it", "emergency_help"),
+        ("i cut my leg with a razor and it wont stop", "emergency_first_aid"),
+        ("i jabbed my leg with a razor and blood is pouring", "emergency_first_aid"),
+    ],
+)
+def test_threats_at_the_door_and_wounds_that_will_not_stop_are_caught(
+    text: str, reply_id: str
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now
+
+
+def test_a_wound_that_will_not_stop_hurting_is_not_bleeding() -> None:
+    assert net.scan("i cut my finger on a tin last week and it wont stop hurting").emergency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("im on the bridge over the motorway and i dont want to come down", "crisis_suicidal"),
+        ("he keeps saying hes gonna jump from the multi storey on friday", "crisis_suicidal"),
+        ("my sister told me she wishes she was never born", "crisis_suicidal"),
+        ("i pinch my arms until they bleed when everyone is shouting", "crisis_self_harm"),
+    ],
+)
+def test_someone_up_high_jumping_wishing_and_skin_hurt_till_it_bleeds_are_a_crisis(
+    text: str, reply_id: str
+) -> None:
+    assert net.scan(text).crisis == reply_id
+
+
+def test_wishing_someone_else_dead_is_anger_not_a_crisis() -> None:
+    assert net.scan("i wish she was dead shes so annoying").crisis is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my savings are bleeding after christmas",
+        "got stabbed by a holly bush getting the ball back",
+        "my sister said she will stab me with her plastic sword",
+    ],
+)
+def test_money_brambles_and_toys_raise_nothing(text: str) -> None:
+    assert net.scan(text).emergency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in year 9 a boy pulled a blade on me at the gates",
+        "back in yr 10 someone followed me home from school with a knife",
+        "my brother was in a coma after he got jumped, he is walking again",
+    ],
+)
+def test_school_years_and_a_coma_that_is_over_are_past(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.past and not signals.emergency_now
+
+
+def test_being_in_a_school_year_now_is_not_past() -> None:
+    assert not net.scan("im in year 8 and a boy with a knife is outside the gates").past
+
+
+def test_time_words_turn_a_sure_classifier_into_the_999_line_not_the_reply() -> None:
+    """The classifier alone is sure it is happening now, but the words say it is over: the
+    answer with 999 at the top, not the emergency reply."""
+    signals = net.scan("last summer my mate got hit with a bat and now he cant play football")
+    sure = {"danger_now": 0.95, "general": 0.05}
+    assert SafetyPolicy().decide(signals, sure).emergency == "uncertain"
+    assert SafetyPolicy().decide(net.scan("my mate got hit with a bat"), sure).emergency == "clear"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im locked in my room and my stepdad is kicking the door",
+        "my dads going mad downstairs, me and my sister are hiding in the wardrobe",
+        "hiding in the loo, i can hear voices and no one else is meant to be home",
+    ],
+)
+def test_hiding_from_someone_violent_at_home_is_danger_now(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and not signals.weak and signals.emergency_now
+
+
+def test_hiding_in_a_room_from_a_sister_is_not_danger() -> None:
+    signals = net.scan("hiding in my room till my sisters friends go home")
+    assert signals.emergency is None or signals.weak
+
+
+def test_someone_unconscious_now_is_medical() -> None:
+    signals = net.scan("we were at a party and she drank loads and now shes unconscious")
+    assert signals.emergency == "emergency_first_aid" and signals.medical
+
+
+def test_an_event_that_is_over_never_gets_the_emergency_reply_from_the_model() -> None:
+    """Time words say it is over: even when the classifier is sure and the NLU model picks an
+    emergency, the answer is the ordinary one with the 999 line above it."""
+    signals = net.scan("in the summer some lads chased me home from the park")
+    verdict = SafetyPolicy().decide(signals, {"danger_now": 0.95, "past": 0.05})
+    assert verdict.emergency == "uncertain" and verdict.settled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bleeding skint till payday",
+        "got stabbed by a pin sewing my costume",
+        "this maths homework is killing me",
+    ],
+)
+def test_dramatic_words_used_in_an_everyday_way_get_no_999_from_the_classifier_alone(
+    text: str,
+) -> None:
+    """The rules saw the everyday use of the words and nothing else: however sure the
+    classifier is, no 999, and the model's emergency answers are not given either."""
+    signals = net.scan(text)
+    assert signals.idiom and signals.emergency is None
+    verdict = SafetyPolicy().decide(signals, {"injured_now": 0.9, "everyday": 0.1})
+    assert verdict.emergency is None and verdict.settled
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("my mate got stabbed in the back, hes lying on the floor shaking", "emergency_first_aid"),
+        ("my uncle cut his hand on a broken bottle and its not stopping", "emergency_first_aid"),
+        ("my dads drunk and waving the bread knife at my mum", "emergency_help"),
+    ],
+)
+def test_an_everyday_phrase_inside_an_emergency_does_not_hide_it(text: str, reply_id: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now
