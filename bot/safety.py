@@ -47,7 +47,8 @@ OTHER = (
     r"fella|bloke|geezer|woman|lady|a fella|a bloke|a woman|a lady|some fella|some bloke|"
     r"one of them|a man|a guy|a boy|a girl|a kid|man|mans|guy|boy|girl|kid|some guy|some man|gangs|"
     r"some boy|some girl|boys|men|guys|them|opps|the opps|mandem|people|this (?:guy|man|boy|girl)|"
-    r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend)s?)"
+    r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend)s?|"
+    r"ma (?:da|dad|maw|mam|brother|sister|pal|mate|cousin|maws boyfriend|mams boyfriend)s?)"
 )
 NOW = (
     r"(?:now|right now|rn|outside|at my (?:door|window|house|flat|school)|in my (?:house|flat|room|garden)|"
@@ -95,6 +96,17 @@ ON_THE_EDGE = (
     r"(?:wanna |want to |going to |gonna |)(?:come down|get down|be here|live|climb down)\b"
 )
 
+# Someone up high now who speaks of ending it: "im on the bridge rn and i want it all to end".
+UP_HIGH = (
+    r"(?:im|i am|were|we are|hes|shes|he is|she is) (?:stood |standing |sat |sitting |)on "
+    r"(?:top of |the top of |the edge of |)(?:the |a )(?:\w+ )?(?:roof|multi ?storey|bridge|ledge|cliff|"
+    r"tower block|car park roof)"
+)
+ENDING = (
+    r"(?:end it|end it all|all to end|it all to end|kill myself|jump|die|not be here|goodbye|"
+    r"(?:dont|do not) want to (?:be here|live|be alive))"
+)
+
 # A body in danger whatever the words around it: an overdose or poison taken, a seizure,
 # someone who cannot be woken. The classifier may doubt these (the 999 line then goes above
 # the answer) but never overrules them: "drank bleach by mistake" is rare in everyday talk,
@@ -102,6 +114,8 @@ ON_THE_EDGE = (
 MEDICAL = [
     *OVERDOSE,
     ON_THE_EDGE,
+    rf"\b{UP_HIGH}\b{GAP}\b{ENDING}\b",
+    rf"\b{ENDING}\b{GAP}\b{UP_HIGH}\b",
     r"\b(?:drank|drunk|drinking|swallowed|swallowing|ate|eaten|bit into|bitten into|chewed|necked|"
     r"downed) (?:some |a bit of |a bottle of |a cup of |the |a |an |a whole |all the |"
     r"one of (?:the |those |them |my |his |her |)|)(?:\w+ ){0,3}"
@@ -144,6 +158,10 @@ MEDICAL = [
     r"cant stay awake|not making sense|confused|keeps falling asleep|keeps passing out|cant keep (?:his|her|their) eyes open)\b",
     rf"\btried (?:to|tae|ta|2) (?:end it|kill myself|end my life|take my life|overdose|od)\b{GAP}\b(?:now|"
     r"dizzy|sick|cold|sleepy|drowsy|weird|numb|bleeding|cant breathe)\b",
+    # an allergic reaction: "got stung and my throat is swelling up", "ate a nut and cant breathe"
+    rf"\b(?:stung|sting|bee|wasp|nut|nuts|peanut|peanuts|allergic|allergy|epi ?pen)\b{GAP}\b(?:(?:throat|tongue|lips?|face|"
+    r"mouth) (?:is |s |are |re |)(?:\w+ )?(?:swelling|swollen|closing|tight|puffing up)|"
+    r"(?:cant|can not|cannot|struggling to|can hardly) (?:breathe|breath)|anaphyla\w*)\b",
     # unconscious now: "she drank a whole bottle of vodka and shes unconscious"
     r"\b(?:is|s|shes|hes|theyre|are|she is|he is|they are|now) (?:\w+ )?(?:unconscious|unresponsive|out cold)\b",
     # someone who cannot stay awake or has a head injury and is confused
@@ -201,7 +219,7 @@ HOLDING = (
     r"pulled|pulling|whipped|with|wiv|wi|wid)(?: out)?"
 )
 HERE = (
-    r"(?:about|around|up and down|up n doon|everywhere|scared|terrified|frightened|help|please|pls|"
+    r"(?:about|around|aboot|aroond|up and down|up n doon|everywhere|scared|terrified|frightened|help|please|pls|"
     r"at (?:me|us|him|her|them|my \w+)|"
     r"(?:asking|demanding) for|give (?:him|them|me)|"
     r"(?:at|in|on|near|by|outside|round|down) (?:the|our|my|this|a) (?:\w+ ){0,2}"
@@ -210,11 +228,12 @@ HERE = (
 )
 # A hiding place at home, and someone violent there: both together are danger now.
 HIDING_PLACE = (
-    r"(?:locked|locking|hiding|hid|hidin) (?:myself |me |us |ourselves |)(?:in|under|inside) "
-    r"(?:the |my |our |a |me |)(?:bathroom|toilet|room|bedroom|bed|wardrobe|cupboard|loo|classroom)"
+    r"(?:(?:locked|locking|hiding|hid|hidin) (?:myself |me |us |ourselves |)|(?:im|i am|were|we are) )"
+    r"(?:in|under|inside) (?:the |my |our |a |me |)(?:bathroom|toilet|room|bedroom|bed|wardrobe|cupboard|loo|classroom)"
 )
 VIOLENT_HOME = (
-    r"(?:smashing|smashin|going mad|kicking the door|banging on the door|hitting (?:my|me|her|him)|"
+    r"(?:smashing|smashin|smashed (?:the|a|our) (?:back |front |kitchen |)(?:window|door)|going mad|kicking the door|banging on the door|"
+    r"hitting (?:my|me|her|him)|"
     r"screaming at|threatening|said (?:im|i am|were|we are|ill be|i will be) next|"
     r"coming (?:for|after) (?:me|us)|trying to get in|(?:someone|somebody|a man|men|people) "
     r"(?:downstairs|in the house|in the kitchen)|broke in|broken in|breaking in|"
@@ -270,8 +289,10 @@ EMERGENCY_DANGER = [
     rf"\b(?:locked|barricaded|hiding|hidin) (?:us |ourselves |myself |me |)(?:in|inside|under)\b{GAP}\b{KNIFE}\b",
     rf"\b{VIOLENT_HOME}\b{GAP}\b{HIDING_PLACE}\b",
     rf"\b(?:hear|heard|hearing) (?:someone|somebody|some1|people|a man|men|footsteps|voices|noises?)\b{GAP}"
-    r"\b(?:no ?one|nobody|no body) (?:else )?(?:should|is meant to|is supposed to|s meant to|s supposed to|"
-    r"else should) be (?:home|in|here|in the house)\b",
+    r"\b(?:(?:no ?one|nobody|no body) (?:else )?(?:should|is meant to|is supposed to|s meant to|s supposed to|"
+    r"else should) be (?:home|in|here|in the house)|(?:im|i am|were|we are) (?:home |hame |)"
+    r"(?:alone|on my own|on ma own|by myself))\b",
+    r"\b(?:got|have|has|have got|has got|ve got) (?:me|us|him|her|my \w+) (?:cornered|surrounded|pinned)\b",
     # "someone bang on the window and say open or i will break it"
     rf"\b(?:banging|bang|bangs|banged|knocking|kicking|kick|kicked|hammering) (?:on |at |in |)(?:the |our |my |)"
     rf"(?:front |back |)(?:door|window|windows)\b{GAP}\b(?:or (?:i|ill|we|well|he|hes|they|theyll) (?:will |)"
@@ -578,9 +599,23 @@ _TRIVIAL = re.compile(
     r"playstation|switch|wifi|wi fi|internet|charger|computer|pc|controller|headphones|airpods|printer|"
     r"telly|tv|console|homework|essay|coursework|battery|hair|eyebrows|nails|trainers|account)\b"
 )
+# A small creature is what is frightening ("a wasp is chasing me help", "chased by the geese",
+# "theres a massive spider in the bathroom please help"): with nothing serious and no allergic
+# reaction, a rule about danger is only weak, and neither it nor the classifier alone gives 999.
+_CREATURE = re.compile(
+    r"\b(?:wasps?|bees?|hornets?|spiders?|moths?|flies|daddy long legs|goose|geese|swans?|seagulls?|"
+    r"gulls?|pigeons?|crows?|mouse|mice|hamsters?|crabs?|frogs?|toads?|slugs?|snails?|"
+    r"ants|cockroach(?:es)?|bugs?|insects?|squirrels?|cows?|sheep|lambs?|ewes?|"
+    r"cats?|kittens?|puppy|puppies|horses?|ponies)\b"
+)
+_ALLERGY = re.compile(
+    r"\b(?:allergic|allergy|anaphyla\w*|epi ?pen|swelling|swollen|throat|breathe|breathing|"
+    r"crushed|trampled|kicked (?:him|her|me) in the head|mauled|savaged)\b"
+)
 _DANGER_WORDS = re.compile(
     r"\b(?:follow\w*|chas\w*|attack\w*|threat\w*|hiding|hidin|hid|scared|terrified|frightened|"
-    r"broke in|breaking in|outside|gang|weapon|gun|fight|jumped|robbed|mugged|kill|hurt|die|dying)\b"
+    r"broke in|breaking in|outside|gang|weapon|gun|fight|jumped|robbed|mugged|kill|hurt|die|dying|"
+    r"cornered|surrounded|threat\w*|something in (?:his|her|their) hand)\b"
 )
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
@@ -728,14 +763,15 @@ def _scan_window(norm: str) -> Signals:
     if found is not None:
         emergency, emergency_rule, tier = found
     still = bool(_STRONG_NOW.search(norm))
-    minor = bool(_MINOR.search(norm)) and not _SERIOUS.search(norm)
+    serious = bool(_SERIOUS.search(norm))
+    minor = bool(_MINOR.search(norm)) and not serious
     if minor and tier == "" and emergency == "emergency_first_aid":
         tier, emergency_rule = "weak", f"{emergency_rule}~minor"
-    trivial = (
-        tier in (None, "weak")
-        and bool(_TRIVIAL.search(norm))
-        and not _SERIOUS.search(norm)
-        and not _DANGER_WORDS.search(norm)
+    creature = bool(_CREATURE.search(norm)) and not serious and not _ALLERGY.search(norm)
+    if creature and tier == "" and emergency == "emergency_help":
+        tier, emergency_rule = "weak", f"{emergency_rule}~creature"
+    trivial = tier in (None, "weak") and (
+        creature or (bool(_TRIVIAL.search(norm)) and not serious and not _DANGER_WORDS.search(norm))
     )
     for reply_id in CRISIS_RULES:
         for index, rule in enumerate(_COMPILED[reply_id]):
@@ -958,7 +994,7 @@ class SafetyPolicy:
                 )
             )
             or (emergency == "uncertain" and over_by_words)
-            or (emergency is None and alone and signals.idiom)
+            or (emergency is None and alone and (signals.idiom or signals.trivial))
         )
         calm = crisis is None and crisis_share < self.crisis_calm and over_or_everyday
         over = emergency is None and (

@@ -532,3 +532,60 @@ def test_dramatic_words_used_in_an_everyday_way_get_no_999_from_the_classifier_a
 def test_an_everyday_phrase_inside_an_emergency_does_not_hide_it(text: str, reply_id: str) -> None:
     signals = net.scan(text)
     assert signals.emergency == reply_id and signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a wasp is chasing me round the kitchen help",
+        "im being chased by a swan by the canal send help",
+        "theres a massive spider on my bed please help",
+    ],
+)
+def test_a_small_creature_never_gets_999(text: str) -> None:
+    """However sure the classifier is: the fright is real, the danger is not."""
+    signals = net.scan(text)
+    assert signals.trivial and not (signals.emergency and not signals.weak)
+    sure = {"danger_now": 0.9, "everyday": 0.05, "general": 0.05}
+    verdict = SafetyPolicy().decide(signals, sure)
+    assert verdict.emergency is None and verdict.settled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got stung by a bee and my throat is swelling up",
+        "my friend ate a peanut by mistake and she cant breathe",
+    ],
+)
+def test_an_allergic_reaction_is_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.medical and not signals.trivial
+
+
+def test_a_creature_does_not_hide_a_knife_or_a_chicken_shop() -> None:
+    assert not net.scan("a man with a knife chased me past the pigeons").trivial
+    signals = net.scan("hiding in the chicken shop toilets, theres a group outside waiting for me")
+    assert not signals.trivial
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("they have got me cornered behind the leisure centre", "emergency_help"),
+        ("i can hear somebody in the kitchen and im home alone", "emergency_help"),
+        ("im under the bed cos someone smashed the back door", "emergency_help"),
+        ("ma da is wavin a kitchen knife aboot", "emergency_help"),
+        ("im on the bridge right now and i want it all to end", "emergency_first_aid"),
+    ],
+)
+def test_cornered_alone_with_an_intruder_up_high_and_scots_words_are_caught(
+    text: str, reply_id: str
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now and not signals.weak
+
+
+def test_a_phone_in_a_message_does_not_hide_someone_cornered() -> None:
+    text = "my son texted that theyve got him cornered and now hes not answering his phone"
+    assert not net.scan(text).trivial
