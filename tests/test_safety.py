@@ -589,3 +589,40 @@ def test_cornered_alone_with_an_intruder_up_high_and_scots_words_are_caught(
 def test_a_phone_in_a_message_does_not_hide_someone_cornered() -> None:
     text = "my son texted that theyve got him cornered and now hes not answering his phone"
     assert not net.scan(text).trivial
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we're reading macbeth and there is blood everywhere in act 2",
+        "the main character got stabbed in the last episode and i actually cried",
+        "2% battery someone help",
+        "its proper wet outside so im staying in",
+        "emergency we've run out of crisps",
+    ],
+)
+def test_a_story_a_flat_battery_the_weather_or_running_out_never_gets_999(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.trivial and not (signals.emergency and not signals.weak)
+    sure = {"injured_now": 0.9, "everyday": 0.05, "general": 0.05}
+    assert SafetyPolicy().decide(signals, sure).emergency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        (
+            "we were watching a film and my brother got stabbed outside, hes bleeding loads",
+            "emergency_first_aid",
+        ),
+        ("its raining and a man with a knife is following me", "emergency_help"),
+    ],
+)
+def test_a_film_or_the_rain_does_not_hide_an_emergency(text: str, reply_id: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now and not signals.trivial
+
+
+def test_a_phone_in_a_robbery_is_not_a_small_trouble_with_a_thing() -> None:
+    signals = net.scan("im so scard a man says he will cut me if i dont give him my phone")
+    assert not signals.trivial and signals.emergency == "emergency_help" and not signals.weak
