@@ -358,6 +358,14 @@ CRISIS_SUICIDAL = [
     r"\b(?:cant|can not|cannot|can t) (?:go on|do this anymore|do this no more|take (?:it|this) anymore|"
     r"cope anymore|keep going|carry on)\b",
     r"\b(?:not be|never) (?:here|around) (?:tomorrow|anymore|much longer)\b",
+    r"\b(?:wont|will not|dont think ill|not gonna|not going to) be (?:around|here|alive) (?:for|by|at|on|to see) "
+    r"(?:my|the|next|christmas|summer)\b",
+    rf"\b(?:pills|tablets|rope|blade|razor|meds)\b{GAP}\bfor when (?:im|i am|i m) ready\b",
+    rf"\b(?:goodbye|bye)\b{GAP}\bjust in case\b",
+    r"\b(?:wish|wishes|wished|wishing) (?:they|he|she|someone|somebody)(?:d| had| would| would have| has) "
+    r"(?:finished|killed) (?:me|him|her|them) off\b",
+    r"\b(?:whats|what is|fits|wits) the point\s*[!?]*$",
+    r"\b(?:i should|should i|maybe i should|might as well) (?:just )?let (?:it|myself)(?: bleed| go| happen|)\s*[!?]*$",
     r"\b(?:goodbye|bye) (?:forever|everyone|world|cruel world)\b",
     r"\bjump (?:off|from|in front of) (?:a |the |)(?:\w+ ){0,2}(?:bridge|building|roof|train|car|cliff|tower|"
     r"multi ?storey|car park)\b",
@@ -372,7 +380,7 @@ CRISIS_SUICIDAL = [
     r"\b(?:done with|over) (?:life|living|everything|it all|being alive)\b",
     r"\blife (?:is|s) (?:pointless|meaningless|not worth (?:it|living))\b|\bnot worth living\b",
     r"\b(?:im|i am|i feel like|im just|i am just) (?:just |such |)a burden\b",
-    r"\b(?:easiest|best|quickest|painless|fastest) way to (?:die|go|end it|kill myself)\b",
+    r"\b(?:easiest|best|quickest|painless|fastest) way to (?:die|go(?! about| to| for| round| and| back| in| out| home)|end it|kill myself)\b",
     r"\bhow (?:to|do i|can i|would i) (?:die|kill myself|end it|end my life)\b",
     r"\b(?:should|could|might|want to|wanna) (?:just |)disappear\b.*\b(?:better|without me|forever|for good|gone)\b",
     r"\bdisappeared for good\b|\bgone for good\b",
@@ -393,6 +401,19 @@ CRISIS_SELF_HARM = [
     r"\bblades? (?:on|to|into) my (?:arms?|wrists?|skin|legs?|thighs?)\b",
     r"\b(?:punch|punching|hit|hitting) walls?\b|\bjust to feel something\b",
     r"\bhurt myself on purpose\b|\bon purpose\b.*\b(?:hurt|cut|burn)\b",
+    # "carved something into my leg", "hes been scratching himself with a blade"
+    r"\b(?:carved|carving|carve|scratched|scratching|cutting) (?:\w+ ){0,2}(?:into|in) (?:my|ma|me) "
+    r"(?:arms?|wrists?|legs?|thighs?|skin|stomach|hips?)\b",
+    r"\b(?:scratching|scratched|cutting|cut|hurting|hurt|burning|burnt|harming) (?:himself|herself|themselves|themself) "
+    r"(?:with|on|again)\b",
+    # marks that are kept hidden: "the scars on ma legs are gettin worse", "me arms are a mess"
+    r"\b(?:scars|marks|cuts|burns) on (?:my|ma|me) (?:arms?|wrists?|legs?|thighs?|hips?|stomach)\b",
+    r"\b(?:my|ma|me) (?:arms|wrists|legs|thighs) (?:are|r|is) (?:a mess|covered in (?:cuts|scars|marks))\b",
+    # blood from a wrist, an arm or a thigh of one's own
+    r"\b(?:my|ma|me) (?:wrists?|arms?|thighs?)\b(?: \w+){0,3} (?:bleeding|bleedin|pouring|gushing|wont stop)\b",
+    rf"\b(?:blood|bleeding|bleedin)\b{GAP}\bfrom (?:my|ma|me) (?:wrists?|arms?|thighs?)\b",
+    rf"\b(?:stopped eating|not eating|stopped eatin|starving myself|starve myself)\b{GAP}\b(?:on purpose|punish\w*|deserve)\b",
+    r"\b(?:i like|i love|i need|i want|i crave) the pain\b",
     r"\bmy (?:skin|arms?|legs?|wrists?|thighs?|hands?)\b(?: \S+){0,4} (?:till|until|til|untill) "
     r"(?:it|they) (?:bleeds?|bled|bleeding|breaks?|hurts?)\b",
 ]

@@ -626,3 +626,35 @@ def test_a_film_or_the_rain_does_not_hide_an_emergency(text: str, reply_id: str)
 def test_a_phone_in_a_robbery_is_not_a_small_trouble_with_a_thing() -> None:
     signals = net.scan("im so scard a man says he will cut me if i dont give him my phone")
     assert not signals.trivial and signals.emergency == "emergency_help" and not signals.weak
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("i scratched words into my arm last night", "crisis_self_harm"),
+        ("my daughter has been cutting herself with a pencil sharpener blade", "crisis_self_harm"),
+        ("the marks on my thighs are getting hard to hide", "crisis_self_harm"),
+        ("my wrist is still bleeding and i feel sick", "crisis_self_harm"),
+        ("i stopped eating on purpose because i deserve it", "crisis_self_harm"),
+        ("is it weird that i like the pain", "crisis_self_harm"),
+        ("i dont think ill be around for christmas", "crisis_suicidal"),
+        ("ive saved up tablets for when im ready", "crisis_suicidal"),
+        ("texted my best mate goodbye, just in case", "crisis_suicidal"),
+        ("he keeps saying he wishes theyd finished him off", "crisis_suicidal"),
+        ("got jumped and im just lying here, whats the point", "crisis_suicidal"),
+    ],
+)
+def test_hidden_marks_own_blood_and_quiet_goodbyes_are_a_crisis(text: str, reply_id: str) -> None:
+    assert net.scan(text).crisis == reply_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother got cut on his arm in a fight and it wont stop bleeding",
+        "whats the best way to go about telling my mum",
+        "whats the point of algebra",
+    ],
+)
+def test_an_injury_done_by_someone_else_or_a_plain_question_is_not_a_crisis(text: str) -> None:
+    assert net.scan(text).crisis is None
