@@ -51,7 +51,7 @@ OTHER = (
     r"ma (?:da|dad|maw|mam|brother|sister|pal|mate|cousin|maws boyfriend|mams boyfriend)s?)"
 )
 NOW = (
-    r"(?:now|right now|rn|outside|at my (?:door|window|house|flat|school)|in my (?:house|flat|room|garden)|"
+    r"(?:now|right now|rn|outside|ootside|at my (?:door|window|house|flat|school)|in my (?:house|flat|room|garden)|"
     r"downstairs|coming|on the way|behind me|near me|round the corner|still here|here)"
 )
 STRONG_NOW = (
@@ -187,6 +187,17 @@ EMERGENCY_INJURY = [
     r"(?:pouring|gushing|spurting|not stopping|wont stop|will not stop|wont close|not closing)\b"
     r"(?! (?:hurting|aching|stinging|itching|throbbing))",
     r"\bstab (?:wound|in (?:his|her|my|the|their) \w+)\b",
+    # a finger or a thumb cut off
+    r"(?<!nearly )(?<!almost )(?<!practically )(?<!basically )(?<!could have )(?<!couldve )\b(?:chopped|cut|sliced|ripped|torn|took) (?:the (?:top|tip|end) (?:off |of )|)(?:his|her|my|their|me|ma) "
+    r"(?:finger|thumb|toe)s?(?: \w+)? (?:right |clean |straight |)off\b",
+    # bleeding from somewhere that matters, or through what is pressed on it
+    r"\b(?:bleeding|bleedin)\b(?: \w+){0,3} from (?:my|me|ma|his|her|their) (?:neck|throat|chest|stomach|belly|head|"
+    r"back|side|leg|groin)\b",
+    r"\b(?:soaking|soaked|seeping|bleeding|bleedin|coming) through (?:the |my |his |her |a |me )?(?:\w+ )?"
+    r"(?:jumper|towel|top|shirt|bandage|hoodie|tshirt|t shirt|dressing|tea towel)\b|\bits soaking through\b",
+    # "i got wet up i need help"
+    rf"\b(?:got|been|just got|get|getting) (?:wet up|wetted|cheffed|chefed|chefd|opened up|shanked|stabbed)\b{GAP}"
+    r"\b(?:i need help|need help|help me|pls help|please help|plz help|ambulance|bleeding|blood)\b",
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my|me) (?:own )?wrists?\b",
     # a burn: "a full pan of fryer oil down his arm" (a kettle pulled over, or skin that
     # blisters, is a MEDICAL rule)
@@ -293,6 +304,13 @@ EMERGENCY_DANGER = [
     r"else should) be (?:home|in|here|in the house)|(?:im|i am|were|we are) (?:home |hame |)"
     r"(?:alone|on my own|on ma own|by myself))\b",
     r"\b(?:got|have|has|have got|has got|ve got) (?:me|us|him|her|my \w+) (?:cornered|surrounded|pinned)\b",
+    # armed and waiting: "a team's ootside the chippy wi chibs waitin for us tae come oot"
+    rf"\b{KNIFE}\b{GAP}\bwaiting (?:for|on) (?:me|us|my \w+)\b|\bwaiting (?:for|on) (?:me|us|my \w+)\b{GAP}\b{KNIFE}\b",
+    # someone in the garden or the house, and fear: "mum says stay quiet", "im on my own"
+    r"\b(?:someone|somebody|some1|somone|sumone|a man|a guy|men|people|strangers?)(?: is| s| are| re|) "
+    rf"(?:in|inside) (?:our|my|the) (?:back |front |)(?:garden|house|flat|hoose|yard|shed|garage|kitchen)\b{GAP}"
+    r"\b(?:stay quiet|be quiet|keep quiet|hiding|hide|lights off|scared|terrified|on my own|alone|isnt home|"
+    r"not home|is away|s away)\b",
     # "someone bang on the window and say open or i will break it"
     rf"\b(?:banging|bang|bangs|banged|knocking|kicking|kick|kicked|hammering) (?:on |at |in |)(?:the |our |my |)"
     rf"(?:front |back |)(?:door|window|windows)\b{GAP}\b(?:or (?:i|ill|we|well|he|hes|they|theyll) (?:will |)"

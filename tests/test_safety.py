@@ -658,3 +658,34 @@ def test_hidden_marks_own_blood_and_quiet_goodbyes_are_a_crisis(text: str, reply
 )
 def test_an_injury_done_by_someone_else_or_a_plain_question_is_not_a_crisis(text: str) -> None:
     assert net.scan(text).crisis is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("hes bleeding really bad from his neck", "emergency_first_aid"),
+        ("ive got a towel on it but its bleeding through the towel", "emergency_first_aid"),
+        ("just got wet up behind the shops, need help", "emergency_first_aid"),
+        ("he sliced his thumb clean off on the meat slicer", "emergency_first_aid"),
+        ("theres lads with blades outside the youth club waiting for us", "emergency_help"),
+        ("someone is in our back garden and mum says keep quiet", "emergency_help"),
+    ],
+)
+def test_bleeding_that_matters_slang_for_stabbed_and_people_waiting_are_caught(
+    text: str, reply_id: str
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now and not signals.weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nearly chopped my finger off making a salad lol",
+        "my nose is bleeding from the cold",
+        "got bored in maths, i need help with fractions",
+    ],
+)
+def test_a_near_miss_a_nosebleed_or_boredom_is_no_emergency(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency is None or signals.weak
