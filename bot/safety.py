@@ -380,6 +380,8 @@ CRISIS_SUICIDAL = [
     r"(?:my|the|next|christmas|summer)\b",
     rf"\b(?:pills|tablets|rope|blade|razor|meds)\b{GAP}\bfor when (?:im|i am|i m) ready\b",
     rf"\b(?:goodbye|bye)\b{GAP}\bjust in case\b",
+    r"\b(?:cry|be sad|be upset|miss me) for a (?:bit|while|day|few days|week)\b",
+    r"\balready (?:picked|chosen|chose|set|planned) (?:a|the) (?:day|date)\b(?! for)",
     r"\b(?:wish|wishes|wished|wishing) (?:they|he|she|someone|somebody)(?:d| had| would| would have| has) "
     r"(?:finished|killed) (?:me|him|her|them) off\b",
     r"\b(?:whats|what is|fits|wits) the point\s*[!?]*$",
@@ -432,6 +434,8 @@ CRISIS_SELF_HARM = [
     rf"\b(?:blood|bleeding|bleedin)\b{GAP}\bfrom (?:my|ma|me) (?:wrists?|arms?|thighs?)\b",
     rf"\b(?:stopped eating|not eating|stopped eatin|starving myself|starve myself)\b{GAP}\b(?:on purpose|punish\w*|deserve)\b",
     r"\b(?:i like|i love|i need|i want|i crave) the pain\b",
+    r"\b(?:i got|ive got|i have|i took|ive taken|got|took|taken|keep|kept) (?:the |a |some |)blades? (?:out of|from) "
+    r"(?:my |a |the |me |ma )?(?:pencil )?sharpeners?\b",
     r"\bmy (?:skin|arms?|legs?|wrists?|thighs?|hands?)\b(?: \S+){0,4} (?:till|until|til|untill) "
     r"(?:it|they) (?:bleeds?|bled|bleeding|breaks?|hurts?)\b",
 ]

@@ -689,3 +689,20 @@ def test_bleeding_that_matters_slang_for_stabbed_and_people_waiting_are_caught(
 def test_a_near_miss_a_nosebleed_or_boredom_is_no_emergency(text: str) -> None:
     signals = net.scan(text)
     assert signals.emergency is None or signals.weak
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("ive got the blade out of my sharpener again", "crisis_self_harm"),
+        ("my family would be sad for a while but theyd get over it", "crisis_suicidal"),
+        ("i have already chosen the date", "crisis_suicidal"),
+    ],
+)
+def test_a_sharpener_blade_and_a_date_chosen_are_a_crisis(text: str, reply_id: str) -> None:
+    assert net.scan(text).crisis == reply_id
+
+
+def test_a_question_about_a_sharpener_blade_at_school_is_not_a_crisis() -> None:
+    text = "a boy had the blade out of a pencil sharpener in class, is that a knife"
+    assert net.scan(text).crisis is None
