@@ -709,8 +709,10 @@ class Signals:
     still: words say it is happening now all the same ("still bleeding", "right now").
     minor: words say an injury is small ("its not deep", "just a scratch", "put a plaster on"),
     and none say it is serious (a knife, a stabbing, bleeding that will not stop).
-    trivial: the trouble is with a thing ("help my phone fell in the toilet"), no strong or
-    medical rule fired and no word speaks of danger: no 999 from a weak rule or the classifier.
+    trivial: the trouble is with a thing ("help my phone fell in the toilet", "1% battery
+    someone help"), the weather, a small creature ("a wasp is chasing me") or a story ("so much
+    blood in macbeth"), and no medical rule fired and nothing says it is serious: a strong cry
+    for help becomes weak, and no 999 comes from a weak rule or the classifier.
     idiom: dramatic words were used in an everyday way ("bleeding skint", "stabbed by a pin",
     "this song is killing me"): with no rule left, the classifier alone gives no 999.
     """
@@ -991,6 +993,9 @@ class SafetyPolicy:
     intents from being answered. A crisis where the classifier's share for someone hurt now is
     at least hurt_in_crisis gets the line about 999 on top of the helpline reply ("ive cut
     myself and its not stopping").
+    Time words that say it is over turn the classifier's "clear" into the 999 line above the
+    answer, and keep the NLU model's emergency intents out; an everyday thing, story, creature
+    or idiom with no rule left keeps them out too.
     """
 
     strong_clear: float = 0.15
