@@ -499,6 +499,9 @@ IDIOMS = [
     r"\b(?:\w+ )?(?:is |are |s |re |were |was |)(?:killing|murdering|slaying) (?:me|us|it)\b"
     r"(?! (?:with|if))",
     r"\bkilling it\b|\bkilled it\b|\bslayed\b|\bslay\b|\bmurdered (?:that|it|the)\b|\bslaughtered\b",
+    r"\b(?:killing|murdering|destroying) (?:my|me|ma) (?:brain|head|feet|back|legs|neck|ears|eyes|vibe|mood|"
+    r"social life|grades)\b",
+    r"\bin danger of (?:failing|losing|missing|getting|being|running|going|becoming|dropping)\b",
     r"\b(?:dying|died|dead|die) (?:of|from|laughing|with) (?:laughter|laughing|embarrassment|cringe|"
     r"boredom|heat|hunger|shame)\b",
     r"\b(?:im|i am|i m|literally|actually|nearly|almost) (?:dead|dying|deceased|died)\b"

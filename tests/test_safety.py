@@ -706,3 +706,19 @@ def test_a_sharpener_blade_and_a_date_chosen_are_a_crisis(text: str, reply_id: s
 def test_a_question_about_a_sharpener_blade_at_school_is_not_a_crisis() -> None:
     text = "a boy had the blade out of a pencil sharpener in class, is that a knife"
     assert net.scan(text).crisis is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im in danger of failing maths if i dont hand this in",
+        "this revision is killing my brain",
+    ],
+)
+def test_in_danger_of_failing_and_killing_my_brain_are_everyday(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.idiom and signals.emergency is None
+
+
+def test_killing_my_brother_is_not_an_idiom() -> None:
+    assert net.scan("hes killing my brother outside please help").emergency_now
