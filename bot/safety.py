@@ -30,7 +30,8 @@ from bot.text import plain
 KNIFE = (
     r"(?:knife|knifes|knives|nife|nifes|nives|knif|blade|blades|blayd|blaid|shank|shanks|bora|boras|"
     r"borer|nank|nanks|ching|chings|chib|chibs|machete|machetes|zombie knife|weapon|weapons|ting|"
-    r"kitchen knife|swords?|shiv|skeng|skengs)"
+    r"kitchen knife|swords?|shiv|skeng|skengs|hammer|hammers|crowbar|crowbars|axe|axes|baseball bat|"
+    r"cricket bat|metal bar|iron bar|golf club)"
     r"(?! crime| law| laws| bin| bins| amnesty| surrender| order| crime prevention)"
 )
 STABBED = r"(?:stab+ed|stabd|stabbd|stab|shanked|shankd|slashed|knifed|chinged|nanked|chibbed)"
@@ -60,7 +61,9 @@ STRONG_NOW = (
     r"(?:wont|will not|cant|not|isnt|aint) (?:wake up|waking up|moving|move|breathe|breathing|stopping)|"
     r"breathing (?:weird|funny|strange|badly)|(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)|"
     r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying|"
-    r"(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open)"
+    r"(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open|"
+    r"(?:cant|can not|cannot|wont) (?:wake|get) (?:him|her|them) up|"
+    r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot)|this is real|its real now)"
 )
 # Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
 UNRESPONSIVE = (
@@ -161,7 +164,14 @@ MEDICAL = [
     # an allergic reaction: "got stung and my throat is swelling up", "ate a nut and cant breathe"
     rf"\b(?:stung|sting|bee|wasp|nut|nuts|peanut|peanuts|allergic|allergy|epi ?pen)\b{GAP}\b(?:(?:throat|tongue|lips?|face|"
     r"mouth) (?:is |s |are |re |)(?:\w+ )?(?:swelling|swollen|closing|tight|puffing up)|"
-    r"(?:cant|can not|cannot|struggling to|can hardly) (?:breathe|breath)|anaphyla\w*)\b",
+    r"(?:cant|can not|cannot|struggling to|can hardly) (?:breathe|breath)|gasping|wheezing|anaphyla\w*|"
+    r"collapsed|passed out|fainted)\b",
+    # not breathing now, or choking: "she choked on a grape and shes going purple"
+    r"\b(?:(?:hes|shes|theyre|he is|she is|they are|is|s|are|re) not|isnt|aint|stopped|has stopped) breathing\b",
+    rf"\b(?:choked|choking)\b{GAP}\b(?:not breathing|cant breathe|going (?:blue|purple|grey)|turning (?:blue|purple|grey)|"
+    r"passed out|gone limp)\b",
+    # someone on the floor who does not move: "i can see her on the floor not moving"
+    rf"\b(?:on the floor|collapsed|passed out|slumped)\b{GAP}\b(?:not moving|wont wake|not breathing|not responding)\b",
     # unconscious now: "she drank a whole bottle of vodka and shes unconscious"
     r"\b(?:is|s|shes|hes|theyre|are|she is|he is|they are|now) (?:\w+ )?(?:unconscious|unresponsive|out cold)\b",
     # someone who cannot stay awake or has a head injury and is confused
@@ -190,6 +200,9 @@ EMERGENCY_INJURY = [
     # a finger or a thumb cut off
     r"(?<!nearly )(?<!almost )(?<!practically )(?<!basically )(?<!could have )(?<!couldve )\b(?:chopped|cut|sliced|ripped|torn|took) (?:the (?:top|tip|end) (?:off |of )|)(?:his|her|my|their|me|ma) "
     r"(?:finger|thumb|toe)s?(?: \w+)? (?:right |clean |straight |)off\b",
+    # hit by a vehicle: "my mate got hit by a train"
+    r"\b(?:hit|knocked over|knocked down|run over|ran over) by (?:a |the |)(?:train|car|bus|van|lorry|truck|"
+    r"motorbike|moped|scooter)\b",
     # bleeding from somewhere that matters, or through what is pressed on it
     r"\b(?:bleeding|bleedin)\b(?: \w+){0,3} from (?:my|me|ma|his|her|their) (?:neck|throat|chest|stomach|belly|head|"
     r"back|side|leg|groin)\b",
@@ -325,6 +338,16 @@ EMERGENCY_DANGER = [
     r"\b(?:threatened|threatening|threatens|threaten|saying|sayin|said|says|told me) "
     r"(?:to |tae |ta |)(?:hell |shell |theyll |hes gonna |shes gonna |theyre gonna |)"
     r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|nank|ching) (?:me|us|anyone|him|her|my \w+)\b",
+    # a fire: "the living room is on fire and my nan is upstairs"
+    r"\b(?:house|flat|room|kitchen|living room|building|home|bedroom|stairs|hallway|landing|garage|block) "
+    r"(?:is |s |are |)(?:on fire|burning|full of smoke|filling (?:up )?with smoke)\b|"
+    r"\bthere(?:s| is) a fire (?:in|at|on) (?:our|my|the) (?:house|flat|kitchen|room|stairs|block|building)\b",
+    # a break-in with a weapon: "a man climbed in the back window with a crowbar"
+    rf"\b(?:climbed|climbing|came|coming|got|getting|broke|broken|breaking|smashed) (?:in|into|through)\b{GAP}"
+    rf"\b{KNIFE}\b",
+    # taken: "im locked in a car boot"
+    r"\b(?:locked|stuck|trapped|tied up|shoved|thrown|put) in (?:a |the |his |their |)(?:car )?boot\b|"
+    r"\bin the boot of (?:a|his|their|the) car\b|\b(?:been |being |getting |got )(?:kidnapped|abducted|snatched)\b",
     # "give me your phone or ill shank you"
     r"\bor (?:ill|i will|i ll|we will|well|hell|he will|theyll|they will|im gonna|were gonna) "
     r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|cut|kill|hurt|batter|splash|ching|nank) "
@@ -474,7 +497,7 @@ EMERGENCY_DANGER_WEAK = [
     r"(?: is| s| are| re| just| has| have|){0,2}"
     r" (?:(?:in|inside) (?:my|our|the) (?:\w+ )?(?:house|flat|garden|back garden|hoose|room|shed|barn|garage|"
     r"yard|kitchen|hallway|hall|stairwell|landing)|broke in|broken in|breaking in|"
-    r"climbed over|climbing over|climbing in|trying to get in|banging on)\b",
+    r"climbed over|climbing over|climbing in|climbed in|climbed through|trying to get in|banging on)\b",
     r"\b(?:following|followed|chasing|chased) (?:me|us)\b",
     r"\b(?:grabbed|grabbing|tried to grab|trying to grab|tryna grab|tried grabbing) (?:me|us|my (?:arm|wrist|hand|"
     r"hair|neck|throat|hood|coat|jacket|top))\b",
@@ -536,7 +559,7 @@ IDIOMS = [
     r"\bkill (?:me now|me) (?:lol|lmao|😂|🤣|💀)",
     r"\b(?:mum|mom|mam|mums|moms|dad|dads|parents|teacher|miss|sir|nan|gran|coach|sister|brother)\b"
     r"[\w ]*\b(?:kill|murder|kills|murders) (?:me|us)\b",
-    r"\bbleeding (?:edge|heart|nose)\b|\bnosebleed\b|\bnose (?:is |s |keeps |)bleeding\b",
+    r"\bbleeding (?:edge|heart|nose)\b|\bnosebleed\b|\bnose (?:is |s |keeps |keeps on |wont stop |will not stop |is still |s still |)bleeding\b",
     # "bleeding" as a swear word: "bleedin freezin", "bleeding skint", "bleeding money"
     r"\bbleed(?:ing|in) (?:money|cash|skint|freezing|freezin|cold|cauld|roasting|boiling|hot|"
     r"useless|ridiculous|annoying|typical|brilliant|mental|hell|nora|joking|idiot)\b",
@@ -650,6 +673,18 @@ _TRIVIAL = re.compile(
     r"toilet roll|loo roll|data|credit|pizza|cereal|coffee|tea)\b|"
     rf"\b(?:in|on|playing) (?:{_GAMES})\b"
 )
+# Words of real danger or harm: with any of them, a thing, the weather, a creature or a story
+# never makes a message everyday ("we were watching a film and a man climbed in").
+_REAL_DANGER = re.compile(
+    rf"\b(?:{KNIFE}|collapsed|unconscious|not breathing|not moving|cant wake|wont wake|face down|floating|"
+    r"drown\w*|on fire|fire|smoke|choked|choking|gasping|seizure|fitting|hit (?:his|her|their|my) head|"
+    r"not making sense|stung|climbed in|broke in|"
+    r"broken in|breaking in|break in|pulled a|pulled out|car boot|boot of|kidnap\w*|took me|going purple|"
+    r"going blue|turning blue|on the floor|ambulance|police|hospital|this is real|not a joke|"
+    r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot))\b"
+)
+# Blood in quantity: real, unless it is in a story ("so much blood in macbeth").
+_BLOODSHED = re.compile(r"\b(?:covered in blood|blood on the|blood everywhere|pool of blood)\b")
 # The weather: "its bare wet outside", "stuck in, raining again, help".
 _WEATHER = re.compile(
     r"\b(?:raining|rain|snowing|(?:bare|so|proper|well|dead|pure|really|too) wet (?:outside|out))\b"
@@ -685,6 +720,11 @@ _DANGER_WORDS = re.compile(
     r"give (?:him|them|her|me|us) (?:my|your|ur|yer|ya|their|his|her)|"
     r"(?:will|gonna|going to|gna|wants to|tryna) (?:cut|stab|shank|hurt|kill|batter|jump|rob|bore) (?:me|us|you|u))\b"
 )
+_STILL_HURT = re.compile(
+    r"\b(?:still bleeding|bleeding (?:loads|so much|everywhere|badly|heavily|a lot)|wont stop bleeding|"
+    r"not breathing|(?:cant|can not|cannot|wont) (?:wake|get) (?:him|her|them) up|losing (?:loads of |so much |)blood|"
+    r"this is real)\b"
+)
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
 )
@@ -710,6 +750,8 @@ class Signals:
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
+    still_hurt: words say someone is hurt now, plainly ("bleeding loads", "not breathing"): the
+    classifier may doubt a strong rule then, never overrule it.
     minor: words say an injury is small ("its not deep", "just a scratch", "put a plaster on"),
     and none say it is serious (a knife, a stabbing, bleeding that will not stop).
     trivial: the trouble is with a thing ("help my phone fell in the toilet", "1% battery
@@ -732,6 +774,7 @@ class Signals:
     minor: bool = False
     trivial: bool = False
     idiom: bool = False
+    still_hurt: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -837,14 +880,24 @@ def _scan_window(norm: str) -> Signals:
     minor = bool(_MINOR.search(norm)) and not serious
     if minor and tier == "" and emergency == "emergency_first_aid":
         tier, emergency_rule = "weak", f"{emergency_rule}~minor"
-    creature = bool(_CREATURE.search(norm)) and not serious and not _ALLERGY.search(norm)
+    # An everyday reading (a creature, a story, the weather, a thing), looked for first: the
+    # words of real danger are only read when one is there.
+    creature = bool(_CREATURE.search(norm))
+    fiction = bool(_FICTION.search(norm))
+    weather = bool(_WEATHER.search(norm))
+    thing = bool(_TRIVIAL.search(norm))
+    if creature or fiction or weather or thing:
+        real_event = bool(_REAL_DANGER.search(norm))
+        real = real_event or bool(_BLOODSHED.search(norm))
+        happening = bool(_HAPPENING.search(norm))
+        creature = creature and not serious and not real and not _ALLERGY.search(norm)
+        fiction = fiction and not happening and not real_event
+        weather = weather and not serious and not real and not happening
+        thing = thing and not serious and not real and not _DANGER_WORDS.search(norm)
     if creature and tier == "" and emergency == "emergency_help":
         tier, emergency_rule = "weak", f"{emergency_rule}~creature"
-    fiction = bool(_FICTION.search(norm)) and not _HAPPENING.search(norm)
     if fiction and tier == "":
         tier, emergency_rule = "weak", f"{emergency_rule}~fiction"
-    weather = bool(_WEATHER.search(norm)) and not serious and not _HAPPENING.search(norm)
-    thing = bool(_TRIVIAL.search(norm)) and not serious and not _DANGER_WORDS.search(norm)
     if (thing or weather) and tier == "" and emergency == "emergency_help":
         tier, emergency_rule = "weak", f"{emergency_rule}~thing"
     trivial = tier in (None, "weak") and (creature or fiction or weather or thing)
@@ -865,6 +918,7 @@ def _scan_window(norm: str) -> Signals:
         past=bool(_PAST.search(norm)),
         hypothetical=bool(_HYPOTHETICAL.search(norm)),
         still=still,
+        still_hurt=bool(_STILL_HURT.search(norm)),
         minor=minor,
         trivial=trivial,
     )
@@ -886,6 +940,7 @@ def _merge(seen: Signals, window: Signals) -> Signals:
             past=seen.past or window.past,
             hypothetical=seen.hypothetical or window.hypothetical,
             still=seen.still or window.still,
+            still_hurt=seen.still_hurt or window.still_hurt,
             minor=seen.minor or window.minor,
             trivial=seen.trivial or window.trivial,
         )
@@ -1029,7 +1084,7 @@ class SafetyPolicy:
         if signals.emergency_now and not signals.weak:
             if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
-            elif everyday < self.drop_at or signals.medical:
+            elif everyday < self.drop_at or signals.medical or signals.still_hurt:
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"

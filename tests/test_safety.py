@@ -722,3 +722,37 @@ def test_in_danger_of_failing_and_killing_my_brain_are_everyday(text: str) -> No
 
 def test_killing_my_brother_is_not_an_idiom() -> None:
     assert net.scan("hes killing my brother outside please help").emergency_now
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("a dog went for my brother and hes covered in blood", "emergency_first_aid"),
+        (
+            "we were playing fifa and a man climbed in the back window with a crowbar",
+            "emergency_help",
+        ),
+        ("watching a film in class and a boy pulled a knife on our teacher", "emergency_help"),
+        ("theres a man with a hammer in the garden and im on my own", "emergency_help"),
+        ("my phone is on 2% they put me in the boot of a car", "emergency_help"),
+        ("the kitchen is on fire and my little sister is upstairs", "emergency_help"),
+        ("my brother choked on a sweet and hes going blue", "emergency_first_aid"),
+        ("my cousin got knocked over by a car outside the shop", "emergency_first_aid"),
+        ("grandad got stung loads of times by wasps and hes collapsed", "emergency_first_aid"),
+        ("my sister is on the floor in her room and shes not moving", "emergency_first_aid"),
+    ],
+)
+def test_a_creature_a_game_a_film_or_a_phone_never_hides_real_harm(
+    text: str, reply_id: str
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and not signals.trivial
+
+
+def test_plain_words_that_someone_is_hurt_now_are_never_overruled_by_the_classifier() -> None:
+    signals = net.scan(
+        "i know i was joking earlier but this is real, hes been stabbed and bleeding loads"
+    )
+    assert signals.still_hurt
+    everyday = {"everyday": 0.99, "general": 0.01}
+    assert SafetyPolicy().decide(signals, everyday).emergency == "uncertain"
