@@ -30,9 +30,14 @@ from bot.text import plain
 KNIFE = (
     r"(?:knife|knifes|knives|nife|nifes|nives|knif|blade|blades|blayd|blaid|shank|shanks|bora|boras|"
     r"borer|nank|nanks|ching|chings|chib|chibs|machete|machetes|zombie knife|weapon|weapons|ting|"
-    r"kitchen knife|swords?|shiv|skeng|skengs|hammer|hammers|crowbar|crowbars|axe|axes|baseball bat|"
-    r"cricket bat|metal bar|iron bar|golf club)"
+    r"kitchen knife|swords?|shiv|skeng|skengs)"
     r"(?! crime| law| laws| bin| bins| amnesty| surrender| order| crime prevention)"
+)
+# Tools that are weapons when someone breaks in with one or threatens with one (not in KNIFE:
+# "dad is in the garden with a hammer" is an ordinary day).
+WEAPON = (
+    rf"(?:{KNIFE}|hammer|hammers|crowbar|crowbars|axe|axes|baseball bat|cricket bat|metal bar|iron bar|"
+    r"golf club)"
 )
 STABBED = r"(?:stab+ed|stabd|stabbd|stab|shanked|shankd|slashed|knifed|chinged|nanked|chibbed)"
 # Slang for stabbing that is also everyday English ("im bored", "got juked in fifa"): rules with
@@ -321,9 +326,10 @@ EMERGENCY_DANGER = [
     rf"\b{KNIFE}\b{GAP}\bwaiting (?:for|on) (?:me|us|my \w+)\b|\bwaiting (?:for|on) (?:me|us|my \w+)\b{GAP}\b{KNIFE}\b",
     # someone in the garden or the house, and fear: "mum says stay quiet", "im on my own"
     r"\b(?:someone|somebody|some1|somone|sumone|a man|a guy|men|people|strangers?)(?: is| s| are| re|) "
+    rf"(?:with (?:a |an |the |)(?:\w+ )?{WEAPON} |)"
     rf"(?:in|inside) (?:our|my|the) (?:back |front |)(?:garden|house|flat|hoose|yard|shed|garage|kitchen)\b{GAP}"
     r"\b(?:stay quiet|be quiet|keep quiet|hiding|hide|lights off|scared|terrified|on my own|alone|isnt home|"
-    r"not home|is away|s away)\b",
+    r"not home|is away|s away|(?:are|re|is|s) (?:out|away|at work))\b",
     # "someone bang on the window and say open or i will break it"
     rf"\b(?:banging|bang|bangs|banged|knocking|kicking|kick|kicked|hammering) (?:on |at |in |)(?:the |our |my |)"
     rf"(?:front |back |)(?:door|window|windows)\b{GAP}\b(?:or (?:i|ill|we|well|he|hes|they|theyll) (?:will |)"
@@ -344,7 +350,7 @@ EMERGENCY_DANGER = [
     r"\bthere(?:s| is) a fire (?:in|at|on) (?:our|my|the) (?:house|flat|kitchen|room|stairs|block|building)\b",
     # a break-in with a weapon: "a man climbed in the back window with a crowbar"
     rf"\b(?:climbed|climbing|came|coming|got|getting|broke|broken|breaking|smashed) (?:in|into|through)\b{GAP}"
-    rf"\b{KNIFE}\b",
+    rf"\b{WEAPON}\b",
     # taken: "im locked in a car boot"
     r"\b(?:locked|stuck|trapped|tied up|shoved|thrown|put) in (?:a |the |his |their |)(?:car )?boot\b|"
     r"\bin the boot of (?:a|his|their|the) car\b|\b(?:been |being |getting |got )(?:kidnapped|abducted|snatched)\b",
@@ -676,7 +682,7 @@ _TRIVIAL = re.compile(
 # Words of real danger or harm: with any of them, a thing, the weather, a creature or a story
 # never makes a message everyday ("we were watching a film and a man climbed in").
 _REAL_DANGER = re.compile(
-    rf"\b(?:{KNIFE}|collapsed|unconscious|not breathing|not moving|cant wake|wont wake|face down|floating|"
+    rf"\b(?:{WEAPON}|collapsed|unconscious|not breathing|not moving|cant wake|wont wake|face down|floating|"
     r"drown\w*|on fire|fire|smoke|choked|choking|gasping|seizure|fitting|hit (?:his|her|their|my) head|"
     r"not making sense|stung|climbed in|broke in|"
     r"broken in|breaking in|break in|pulled a|pulled out|car boot|boot of|kidnap\w*|took me|going purple|"

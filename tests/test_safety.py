@@ -756,3 +756,19 @@ def test_plain_words_that_someone_is_hurt_now_are_never_overruled_by_the_classif
     assert signals.still_hurt
     everyday = {"everyday": 0.99, "general": 0.01}
     assert SafetyPolicy().decide(signals, everyday).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad is in the garden with a hammer fixing the shed",
+        "my brother is in the kitchen with a baseball bat, he wants to show me his swing",
+    ],
+)
+def test_a_tool_in_ordinary_hands_raises_nothing(text: str) -> None:
+    assert net.scan(text).emergency is None
+
+
+def test_a_tool_brought_into_a_break_in_is_danger() -> None:
+    signals = net.scan("someone broke in the back door with an axe")
+    assert signals.emergency == "emergency_help" and not signals.weak
