@@ -344,6 +344,9 @@ EMERGENCY_DANGER = [
     r"\b(?:threatened|threatening|threatens|threaten|saying|sayin|said|says|told me) "
     r"(?:to |tae |ta |)(?:hell |shell |theyll |hes gonna |shes gonna |theyre gonna |)"
     r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|nank|ching) (?:me|us|anyone|him|her|my \w+)\b",
+    # "i think someone is in my house", "i can hear someone in our flat"
+    r"\b(?:i think|i swear|i can hear|i heard|theres|there is|pretty sure) (?:someone|somebody|some1|a man|people|men)"
+    r"(?: is| s| are| re|) (?:in|inside|downstairs in) (?:my|our|the) (?:house|flat|hoose|home|room|bedroom)\b",
     # a fire: "the living room is on fire and my nan is upstairs"
     r"\b(?:house|flat|room|kitchen|living room|building|home|bedroom|stairs|hallway|landing|garage|block) "
     r"(?:is |s |are |)(?:on fire|burning|full of smoke|filling (?:up )?with smoke)\b|"

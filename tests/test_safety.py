@@ -772,3 +772,12 @@ def test_a_tool_in_ordinary_hands_raises_nothing(text: str) -> None:
 def test_a_tool_brought_into_a_break_in_is_danger() -> None:
     signals = net.scan("someone broke in the back door with an axe")
     assert signals.emergency == "emergency_help" and not signals.weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lol i think someone is in my house", "haha i can hear somebody in our flat and im alone"],
+)
+def test_nervous_laughter_does_not_hide_an_intruder(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and not signals.weak and not signals.trivial
