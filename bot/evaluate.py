@@ -28,7 +28,7 @@ import yaml
 from bot import generalisation
 from bot.content import ContentStore
 from bot.engine import Engine, User
-from bot.nlu import RasaParser, train, train_safety
+from bot.nlu import RasaParser, train_both
 
 log = logging.getLogger(__name__)
 TOPICS = ("consequences", "support", "reporting", "emergency", "crisis", "smalltalk", "fallback")
@@ -176,12 +176,11 @@ def evaluate(
     try:
         if model is None:
             print(f"Training on {nlu_data} with {config_file.name}...", flush=True)
-            started = time.perf_counter()
-            model = train(config_file, nlu_data, work / "nlu.tar.gz")
-            summary.add("training seconds", round(time.perf_counter() - started, 1))
-            started = time.perf_counter()
-            train_safety(root / "nlu" / "safety", nlu_data, work / "safety.tar.gz")
-            summary.add("safety training seconds", round(time.perf_counter() - started, 1))
+            (model, seconds), (_, safety_seconds) = train_both(
+                config_file, root / "nlu", work / "nlu.tar.gz", work / "safety.tar.gz"
+            )
+            summary.add("training seconds", round(seconds, 1))
+            summary.add("safety training seconds", round(safety_seconds, 1))
         started = time.perf_counter()
         parser = RasaParser.load(model)
         grader = RasaParser.load(model.with_name("safety.tar.gz"))

@@ -187,7 +187,7 @@ def run_job(
     settings: Settings, version_id: str, by: str, log: Callable[[str], None] = print
 ) -> Verdict:
     """Train, evaluate and (if it passes) activate one version; status.json says how far."""
-    from bot.nlu import train, train_safety
+    from bot.nlu import train_both
 
     shelf = ModelShelf(settings)
     folder = shelf.versions_folder / version_id
@@ -206,11 +206,9 @@ def run_job(
         log(what)
 
     try:
-        step(0.02, "training the NLU model")
-        train(settings.config_file, settings.nlu_dir / "data", folder / "nlu.tar.gz")
-        step(0.45, "training the safety classifier")
-        train_safety(
-            settings.nlu_dir / "safety", settings.nlu_dir / "data", folder / "safety.tar.gz"
+        step(0.02, "training the NLU model and the safety classifier")
+        train_both(
+            settings.config_file, settings.nlu_dir, folder / "nlu.tar.gz", folder / "safety.tar.gz"
         )
         current = None
         if settings.model_path.exists() and settings.safety_model_path.exists():
