@@ -60,6 +60,9 @@ NOW = (
     r"(?:now|right now|rn|outside|ootside|at my (?:door|window|house|flat|school)|in my (?:house|flat|room|garden)|"
     r"downstairs|coming|on the way|behind me|near me|round the corner|still here|here)"
 )
+# Plain words that someone is hurt now, shared by the cues below.
+HEAVY_BLEEDING = r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot)"
+CANT_WAKE = r"(?:cant|can not|cannot|wont) (?:wake|get) (?:him|her|them) up"
 STRONG_NOW = (
     r"(?:right now|rn|still bleeding|(?:im|i am|hes|he is|shes|she is|theyre|they are|is|are) bleeding|wont stop|not breathing|help me now|asap|"
     r"(?:call|ring|get|need|send|want) (?:an |a |)ambulance|at my door|coming for me|chasing me|hes here|theyre here|still here|"
@@ -67,8 +70,7 @@ STRONG_NOW = (
     r"breathing (?:weird|funny|strange|badly)|(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)|"
     r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying|"
     r"(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open|"
-    r"(?:cant|can not|cannot|wont) (?:wake|get) (?:him|her|them) up|"
-    r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot)|this is real|its real now)"
+    rf"{CANT_WAKE}|{HEAVY_BLEEDING}|this is real|its real now)"
 )
 # Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
 UNRESPONSIVE = (
@@ -689,8 +691,7 @@ _REAL_DANGER = re.compile(
     r"drown\w*|on fire|fire|smoke|choked|choking|gasping|seizure|fitting|hit (?:his|her|their|my) head|"
     r"not making sense|stung|climbed in|broke in|"
     r"broken in|breaking in|break in|pulled a|pulled out|car boot|boot of|kidnap\w*|took me|going purple|"
-    r"going blue|turning blue|on the floor|ambulance|police|hospital|this is real|not a joke|"
-    r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot))\b"
+    rf"going blue|turning blue|on the floor|ambulance|police|hospital|this is real|not a joke|{HEAVY_BLEEDING})\b"
 )
 # Blood in quantity: real, unless it is in a story ("so much blood in macbeth").
 _BLOODSHED = re.compile(r"\b(?:covered in blood|blood on the|blood everywhere|pool of blood)\b")
@@ -730,9 +731,8 @@ _DANGER_WORDS = re.compile(
     r"(?:will|gonna|going to|gna|wants to|tryna) (?:cut|stab|shank|hurt|kill|batter|jump|rob|bore) (?:me|us|you|u))\b"
 )
 _STILL_HURT = re.compile(
-    r"\b(?:still bleeding|bleeding (?:loads|so much|everywhere|badly|heavily|a lot)|wont stop bleeding|"
-    r"not breathing|(?:cant|can not|cannot|wont) (?:wake|get) (?:him|her|them) up|losing (?:loads of |so much |)blood|"
-    r"this is real)\b"
+    rf"\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
+    r"losing (?:loads of |so much |)blood|this is real)\b"
 )
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
@@ -903,13 +903,12 @@ def _scan_window(norm: str) -> Signals:
         fiction = fiction and not happening and not real_event
         weather = weather and not serious and not real and not happening
         thing = thing and not serious and not real and not _DANGER_WORDS.search(norm)
-    if creature and tier == "" and emergency == "emergency_help":
-        tier, emergency_rule = "weak", f"{emergency_rule}~creature"
-    if fiction and tier == "":
-        tier, emergency_rule = "weak", f"{emergency_rule}~fiction"
-    if (thing or weather) and tier == "" and emergency == "emergency_help":
-        tier, emergency_rule = "weak", f"{emergency_rule}~thing"
-    trivial = tier in (None, "weak") and (creature or fiction or weather or thing)
+    # A story makes any strong rule weak; a creature, the weather or a thing only a cry for
+    # help or a danger rule (an injury is not made small by a wasp).
+    everyday = "fiction" if fiction else "thing" if creature or weather or thing else None
+    if everyday and tier == "" and (fiction or emergency == "emergency_help"):
+        tier, emergency_rule = "weak", f"{emergency_rule}~{everyday}"
+    trivial = tier in (None, "weak") and everyday is not None
     for reply_id in CRISIS_RULES:
         for index, rule in enumerate(_COMPILED[reply_id]):
             if rule.search(norm):
