@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.content import ContentStore
-from bot.engine import Engine, NoMemory
+from bot.engine import Engine, Event, NoMemory, User
 from bot.logs import quiet_environment
 from bot.nlu import IntentScore, NLUUnavailable, Parse, RasaParser
 
@@ -120,3 +121,19 @@ def shelve(shelf: Any, version: str, pair: tuple[bytes, bytes] = RETRAINED_PAIR)
     (folder / "nlu.tar.gz").write_bytes(pair[0])
     (folder / "safety.tar.gz").write_bytes(pair[1])
     write_status(folder, {"state": "running"})
+
+
+def not_understood(chat: str, at: datetime, text: str | None) -> Event:
+    """The event the bot records for a message it did not understand, from Telegram chat
+    `chat`, keeping `text` (as it does when staff have turned collection on)."""
+    return Event(
+        user=User("telegram", chat),
+        at=at,
+        topic="fallback",
+        intent=None,
+        confidence=0.1,
+        fell_back=True,
+        reply_id="fallback",
+        kind="fallback",
+        not_understood=text,
+    )

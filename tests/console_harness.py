@@ -21,13 +21,12 @@ from aiohttp import web
 
 from bot.console.accounts import Accounts, utcnow
 from bot.console.app import build
-from bot.engine import Event, User
 from bot.generalisation import read_blocks, write_blocks
 from bot.redact import redact
 from bot.settings import Settings
 from bot.startup import open_database
 from bot.storage.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, not_understood
 
 SCREENSHOTS = ROOT / "reports" / "console"
 PASSWORD = "a long staff password"
@@ -229,18 +228,6 @@ def keep_question(database_url: str, text: str, chat: str) -> None:
     """A question the bot did not understand, kept (redacted) as the bot keeps it when staff
     have turned collection on, from the Telegram chat `chat`."""
     store = Store.open(database_url, b"console-tests")
-    store.record(
-        Event(
-            user=User("telegram", chat),
-            at=utcnow(),
-            topic="fallback",
-            intent=None,
-            confidence=0.1,
-            fell_back=True,
-            reply_id="fallback",
-            kind="fallback",
-            not_understood=redact(text),
-        )
-    )
+    store.record(not_understood(chat, utcnow(), redact(text)))
     assert store.flush()
     store.close()

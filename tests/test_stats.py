@@ -14,7 +14,7 @@ import pytest
 from bot import stats
 from bot.engine import Event, User
 from bot.storage.store import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, not_understood
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc)
 
@@ -125,19 +125,7 @@ def test_stored_text_never_reaches_the_terminal_as_control_codes(tmp_path: Path)
     url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     store = Store.open(url, b"k", clock=lambda: NOW)
     store.vote(User("telegram", "1"), "m1", "\x1b[2J\x1b]0;owned\x07law", -1)
-    store.record(
-        Event(
-            user=User("telegram", "1"),
-            at=NOW,
-            topic="fallback",
-            intent=None,
-            confidence=0.1,
-            fell_back=True,
-            reply_id="fallback",
-            kind="fallback",
-            not_understood="hi \x1b[31mred\x1b[0m \x9b1m",
-        )
-    )
+    store.record(not_understood("1", NOW, "hi \x1b[31mred\x1b[0m \x9b1m"))
     assert store.flush()
     store.close()
     env = {**os.environ, "DATABASE_URL": url, "PSEUDONYM_KEY": "k"}
