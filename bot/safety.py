@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.prefilter import Prefilter
 from bot.text import plain
 
 # Words for knives and for being stabbed that young people in the UK use.
@@ -737,6 +738,35 @@ _STILL_HURT = re.compile(
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
 )
+# Every pattern above, with the strings each needs: a pattern whose strings are not in a
+# message cannot match it and is not run (bot/prefilter.py). The answers are the same.
+_FILTER = Prefilter(
+    [
+        _IDIOMS,
+        *(patterns for _, rules in _TIERS for patterns in rules.values()),
+        *(_COMPILED[reply_id] for reply_id in CRISIS_RULES),
+        *(
+            [cue]
+            for cue in (
+                _PAST,
+                _HYPOTHETICAL,
+                _MINOR,
+                _SERIOUS,
+                _TRIVIAL,
+                _REAL_DANGER,
+                _BLOODSHED,
+                _WEATHER,
+                _FICTION,
+                _HAPPENING,
+                _CREATURE,
+                _ALLERGY,
+                _DANGER_WORDS,
+                _STILL_HURT,
+                _STRONG_NOW,
+            )
+        ),
+    ]
+)
 WINDOW = 600
 OVERLAP = 200
 
@@ -840,9 +870,11 @@ class SafetyNet:
         if not norm:
             return Signals()
         idiom = False
-        for pattern in _IDIOMS:
-            norm, found_here = pattern.subn(" ", norm)
-            idiom = idiom or found_here > 0
+        index = _FILTER.first(_IDIOMS, norm, _FILTER.candidates(norm))
+        while index is not None:
+            norm = _IDIOMS[index].sub(" ", norm)
+            idiom = True
+            index = _FILTER.first(_IDIOMS, norm, _FILTER.candidates(norm), index + 1)
         # Long messages are read in overlapping windows: each rule then costs the same
         # however long the message, and a cry for help at the end is still found. The window
         # where an emergency rule fires decides the time words that go with it.
@@ -868,41 +900,46 @@ class SafetyNet:
         return None
 
 
-def _first_emergency(norm: str) -> tuple[str, str, str] | None:
+def _first_emergency(norm: str, found: int) -> tuple[str, str, str] | None:
     """The first emergency rule that fires, most trusted tier first: (reply, rule, tier)."""
     for tier, rules in _TIERS:
         for reply_id, patterns in rules.items():
-            for index, rule in enumerate(patterns):
-                if rule.search(norm):
-                    return reply_id, f"{reply_id}{'~' + tier if tier else ''}[{index}]", tier
+            index = _FILTER.first(patterns, norm, found)
+            if index is not None:
+                return reply_id, f"{reply_id}{'~' + tier if tier else ''}[{index}]", tier
     return None
 
 
 def _scan_window(norm: str) -> Signals:
+    candidates = _FILTER.candidates(norm)
+
+    def has(pattern: re.Pattern[str]) -> bool:
+        return _FILTER.search(pattern, norm, candidates)
+
     emergency = emergency_rule = crisis = crisis_rule = None
     tier = None
-    found = _first_emergency(norm)
+    found = _first_emergency(norm, candidates)
     if found is not None:
         emergency, emergency_rule, tier = found
-    still = bool(_STRONG_NOW.search(norm))
-    serious = bool(_SERIOUS.search(norm))
-    minor = bool(_MINOR.search(norm)) and not serious
+    still = has(_STRONG_NOW)
+    serious = has(_SERIOUS)
+    minor = has(_MINOR) and not serious
     if minor and tier == "" and emergency == "emergency_first_aid":
         tier, emergency_rule = "weak", f"{emergency_rule}~minor"
     # An everyday reading (a creature, a story, the weather, a thing), looked for first: the
     # words of real danger are only read when one is there.
-    creature = bool(_CREATURE.search(norm))
-    fiction = bool(_FICTION.search(norm))
-    weather = bool(_WEATHER.search(norm))
-    thing = bool(_TRIVIAL.search(norm))
+    creature = has(_CREATURE)
+    fiction = has(_FICTION)
+    weather = has(_WEATHER)
+    thing = has(_TRIVIAL)
     if creature or fiction or weather or thing:
-        real_event = bool(_REAL_DANGER.search(norm))
-        real = real_event or bool(_BLOODSHED.search(norm))
-        happening = bool(_HAPPENING.search(norm))
-        creature = creature and not serious and not real and not _ALLERGY.search(norm)
+        real_event = has(_REAL_DANGER)
+        real = real_event or has(_BLOODSHED)
+        happening = has(_HAPPENING)
+        creature = creature and not serious and not real and not has(_ALLERGY)
         fiction = fiction and not happening and not real_event
         weather = weather and not serious and not real and not happening
-        thing = thing and not serious and not real and not _DANGER_WORDS.search(norm)
+        thing = thing and not serious and not real and not has(_DANGER_WORDS)
     # A story makes any strong rule weak; a creature, the weather or a thing only a cry for
     # help or a danger rule (an injury is not made small by a wasp).
     everyday = "fiction" if fiction else "thing" if creature or weather or thing else None
@@ -910,11 +947,9 @@ def _scan_window(norm: str) -> Signals:
         tier, emergency_rule = "weak", f"{emergency_rule}~{everyday}"
     trivial = tier in (None, "weak") and everyday is not None
     for reply_id in CRISIS_RULES:
-        for index, rule in enumerate(_COMPILED[reply_id]):
-            if rule.search(norm):
-                crisis, crisis_rule = reply_id, f"{reply_id}[{index}]"
-                break
-        if crisis:
+        index = _FILTER.first(_COMPILED[reply_id], norm, candidates)
+        if index is not None:
+            crisis, crisis_rule = reply_id, f"{reply_id}[{index}]"
             break
     return Signals(
         emergency=emergency,
@@ -923,10 +958,10 @@ def _scan_window(norm: str) -> Signals:
         medical=tier == "medical",
         crisis=crisis,
         crisis_rule=crisis_rule,
-        past=bool(_PAST.search(norm)),
-        hypothetical=bool(_HYPOTHETICAL.search(norm)),
+        past=has(_PAST),
+        hypothetical=has(_HYPOTHETICAL),
         still=still,
-        still_hurt=bool(_STILL_HURT.search(norm)),
+        still_hurt=has(_STILL_HURT),
         minor=minor,
         trivial=trivial,
     )
