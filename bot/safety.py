@@ -449,7 +449,11 @@ CRISIS_SELF_HARM = [
     r"(?:my|me|into my) (?:arms?|wrists?|legs?|thighs?|skin|stomach|hips?)\b",
     r"\b(?:started|start|been|keep|kept|back to|thinking of|thinking about|want to|wanna|urge to|urges to|"
     r"need to|going to|gonna) cutting\b|\bcutting (?:again|tonight|myself)\b",
-    r"\b(?:urge|urges|want|wanna|need) to (?:cut|hurt myself|self harm)\b",
+    # "need to cut" with something to cut ("the cake", "my hair", "class") is an ordinary day
+    r"\b(?:urge|urges|want|wanna|need) to (?:cut(?! (?:the|a|an|some|it|them|this|that|these|"
+    r"those|his|her|their|your|ur|yer|down|off|out|back|up|class|school|lessons?|ties|through|"
+    r"across|in|into|loose|corners|costs|him|my (?:hair|nails|fringe|losses|food|toenails|"
+    r"fingernails|grass|lawn|hours|sugar))\b)|hurt myself|self harm)\b",
     r"\bcut (?:too deep|really deep|deep|too far)\b",
     r"\b(?:relapsed|relapse|relapsing)\b",
     r"\bsh (?:again|tonight|urges?|scars?)\b|\b(?:did|done|doing) sh\b",
@@ -1087,8 +1091,10 @@ class SafetyPolicy:
     classifier reads the message as an ordinary day as much as not: "my gums are bleeding
     after the dentist"); on leave-one-writer-out that took false 999s from 72 to 53 and lost
     no emergency.
-    A crisis rule or crisis share >= crisis_alone gets a helpline, unless everyday >=
-    crisis_veto. With no emergency, everyday plus past >= settled_at (or a rule that was
+    A crisis rule always gets a helpline, whatever the classifier says (on leave-one-writer-out
+    letting it overrule one at everyday >= 0.97 lost two crises, such as "ive already picked a
+    day", and spared one ordinary message, which the rules now read rightly); so does a crisis
+    share >= crisis_alone. With no emergency, everyday plus past >= settled_at (or a rule that was
     overruled) keeps the NLU model's emergency intents from being answered. With no crisis,
     a crisis share below crisis_calm and everyday plus past >= settled_at keeps its crisis
     intents from being answered. A crisis where the classifier's share for someone hurt now is
@@ -1107,7 +1113,6 @@ class SafetyPolicy:
     now_alone: float = 0.8
     now_uncertain: float = 0.3
     crisis_alone: float = 0.4
-    crisis_veto: float = 0.97
     settled_at: float = 0.5
     crisis_calm: float = 0.1
     hurt_in_crisis: float = 0.1
@@ -1121,7 +1126,7 @@ class SafetyPolicy:
         crisis_share = sum(grades.get(g, 0.0) for g in CRISIS_GRADES)
         everyday = grades.get(EVERYDAY, 0.0)
 
-        crisis = self._crisis(signals, grades, crisis_share, everyday)
+        crisis = self._crisis(signals, grades, crisis_share)
         emergency: Urgency | None = None
         why = ""
         if signals.emergency_now and not signals.weak:
@@ -1191,11 +1196,8 @@ class SafetyPolicy:
         signals: Signals,
         grades: Mapping[str, float],
         crisis_share: float,
-        everyday: float,
     ) -> str | None:
         if signals.crisis is None and crisis_share < self.crisis_alone:
-            return None
-        if everyday >= self.crisis_veto:
             return None
         friend = grades.get(FRIEND_CRISIS, 0.0)
         own = grades.get(SUICIDAL, 0.0) + grades.get(SELF_HARM, 0.0)

@@ -349,6 +349,36 @@ def test_games_forks_and_exaggeration_raise_nothing(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "already chosen the day, its soon",
+        "wrote letters to everyone in case i dont wake up tomorrow",
+    ],
+)
+def test_the_classifier_never_overrules_a_crisis_rule(text: str) -> None:
+    """However sure the classifier is that a message is an ordinary day, a crisis rule keeps
+    its helpline: a missed crisis costs more than an unneeded one."""
+    signals = net.scan(text)
+    assert signals.crisis == "crisis_suicidal"
+    assert SafetyPolicy().decide(signals, {"everyday": 0.999}).crisis == "crisis_suicidal"
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("i need to cut the cake for my mums birthday", None),
+        ("need to cut my fringe its in my eyes", None),
+        ("i want to cut class tomorrow lol", None),
+        ("i really need to cut rn", "crisis_self_harm"),
+        ("i want to cut my arms again", "crisis_self_harm"),
+        ("the urge to cut is so strong tonight", "crisis_self_harm"),
+    ],
+)
+def test_needing_to_cut_something_is_not_self_harm(text: str, crisis: str | None) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "i keep thinking about death these days",
         "been thinkin bout not being here",
         "im gonna end it all tonight",
