@@ -55,7 +55,7 @@ from bot.storage.store import Store
 from bot.telegram.client import SturdyBot
 from bot.telegram.conversation import PERSONAL_COMMANDS, TelegramChannel
 from bot.telegram.pacing import PacedRateLimiter
-from bot.telegram.transport import AiohttpRequest
+from bot.telegram.transport import BotAPIRequest
 
 log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
@@ -153,8 +153,8 @@ def build_application(
         token,
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
-        request=AiohttpRequest(connection_pool_size=16, read_timeout=read_timeout),
-        get_updates_request=AiohttpRequest(connection_pool_size=2, read_timeout=40),
+        request=BotAPIRequest(connection_pool_size=16, read_timeout=read_timeout),
+        get_updates_request=BotAPIRequest(connection_pool_size=2, read_timeout=40),
         rate_limiter=rate_limiter or PacedRateLimiter(overall_per_second=settings.send_rate),
     )
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (

@@ -1,27 +1,27 @@
-"""Talking HTTP to the Bot API with aiohttp instead of python-telegram-bot's default httpx.
+"""Talking HTTP to the Bot API with the bot's own small client (bot/telegram/http.py).
 
-Measured with bench/load.py: httpx spent about 2 ms of CPU on each request (most of it in its
-connection pool's bookkeeping), more than the NLU model takes to read a message; aiohttp does
-the same request in a fraction of that. This is python-telegram-bot's own extension point
-(`BaseRequest`): everything above it, retries and errors included, is unchanged.
+Measured with bench/load.py: httpx, python-telegram-bot's default, spent about 2 ms of CPU on
+each request (most of it in its connection pool's bookkeeping); aiohttp a fraction of that,
+but still about a fifth of the bot's CPU (bench/profile_path.py under py-spy); the small
+client less again. This is python-telegram-bot's own extension point (`BaseRequest`):
+everything above it, retries and errors included, is unchanged.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import uuid
 from typing import Any
 
-import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-JSON = {"Content-Type": "application/json"}
+from bot.telegram.http import HttpClient, HTTPFailure, HTTPTimeout
 
 
-class AiohttpRequest(BaseRequest):
-    """A `BaseRequest` on an aiohttp session with a bounded pool of kept-alive connections."""
+class BotAPIRequest(BaseRequest):
+    """A `BaseRequest` on a bounded pool of kept-alive connections."""
 
     def __init__(
         self,
@@ -34,23 +34,20 @@ class AiohttpRequest(BaseRequest):
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
-        self._session: aiohttp.ClientSession | None = None
+        self._client: HttpClient | None = None
 
     @property
     def read_timeout(self) -> float:
         return self._read_timeout
 
     async def initialize(self) -> None:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, keepalive_timeout=30),
-                headers={"User-Agent": self.USER_AGENT},
-            )
+        if self._client is None:
+            self._client = HttpClient(self._pool_size, self.USER_AGENT, keepalive=30.0)
 
     async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        if self._client is not None:
+            await self._client.close()
+        self._client = None
 
     async def do_request(
         self,
@@ -62,35 +59,56 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized")
+        if self._client is None:
+            raise RuntimeError("This BotAPIRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = (
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         )
-        timeout = aiohttp.ClientTimeout(total=None, connect=connect, sock_read=read)
-        data: Any = None
-        headers: dict[str, str] | None = None
+        body: bytes | None = None
+        content_type = "application/json"
         if request_data is not None:
             if request_data.contains_files:
-                form = aiohttp.FormData()
-                for name, value in request_data.json_parameters.items():
-                    form.add_field(name, value)
-                for name, part in request_data.multipart_data.items():
-                    filename, content, mime = part[0], part[1], part[2] if len(part) > 2 else None
-                    form.add_field(name, content, filename=filename, content_type=mime)
-                data = form
+                body, content_type = multipart(request_data)
             else:
                 # One JSON body (the Bot API takes JSON for everything but uploads): cheaper
                 # than form-encoding every value, measured with bench/profile_path.py.
-                data = json.dumps(request_data.parameters).encode()
-                headers = JSON
+                body = json.dumps(request_data.parameters).encode()
         try:
-            async with self._session.request(
-                method, url, data=data, timeout=timeout, headers=headers
-            ) as response:
-                return response.status, await response.read()
-        except asyncio.TimeoutError as exc:
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            return await self._client.request(
+                method, url, body, content_type, connect_timeout=connect, read_timeout=read
+            )
+        except HTTPTimeout as exc:
+            raise TimedOut(str(exc)) from exc
+        except HTTPFailure as exc:
+            raise NetworkError(str(exc)) from exc
+
+
+def multipart(request_data: RequestData) -> tuple[bytes, str]:
+    """A multipart/form-data body for an upload: the plain values, then the files."""
+    boundary = uuid.uuid4().hex
+    out = bytearray()
+
+    def part(
+        name: str, content: bytes, filename: str | None = None, mime: str | None = None
+    ) -> None:
+        disposition = f'form-data; name="{_quoted(name)}"'
+        if filename is not None:
+            disposition += f'; filename="{_quoted(filename)}"'
+        out.extend(f"--{boundary}\r\nContent-Disposition: {disposition}\r\n".encode())
+        if mime:
+            out.extend(f"Content-Type: {mime}\r\n".encode())
+        out.extend(b"\r\n" + content + b"\r\n")
+
+    for name, value in request_data.json_parameters.items():
+        part(name, value.encode())
+    for name, field in request_data.multipart_data.items():
+        filename, content = field[0], field[1]
+        data = content if isinstance(content, bytes) else content.read()
+        part(name, data, filename or name, field[2] if len(field) > 2 else None)
+    out.extend(f"--{boundary}--\r\n".encode())
+    return bytes(out), f"multipart/form-data; boundary={boundary}"
+
+
+def _quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', "%22").replace("\r", " ").replace("\n", " ")
