@@ -184,16 +184,20 @@ class Featurizer:
         return len(self.vocabulary)
 
     def counts(self, words: list[str]) -> Counter[int]:
+        """How often each feature (by its index in the vocabulary) is in the words."""
+        return Counter(self.features(words))
+
+    def features(self, words: list[str]) -> list[int]:
+        """The index of every feature found in the words, once for each time it is found."""
         document = features_document(words, self.lowercase)
-        found: Counter[int] = Counter()
         if self.analyzer == "char_wb":
+            found: list[int] = []
             for word in document.split():
-                found.update(self._word_features(word))
+                found.extend(self._word_features(word))
             return found
         vocabulary = self.vocabulary
         grams = _word_ngrams(document, self.low, self.high)
-        found.update(vocabulary[gram] for gram in grams if gram in vocabulary)
-        return found
+        return [vocabulary[gram] for gram in grams if gram in vocabulary]
 
     def _word_features(self, word: str) -> tuple[int, ...]:
         known = self._by_word.get(word)
@@ -259,13 +263,16 @@ class FastModel:
             if payload is not None:
                 return [payload]
         words = tokenize(text)
-        found: dict[int, int] = {}
-        for featurizer, offset in zip(self.featurizers, self.offsets, strict=True):
-            for index, count in featurizer.counts(words).items():
-                found[offset + index] = count
-        columns = sorted(found)
-        values = [found[column] for column in columns]
-        probabilities = self._probabilities(columns, values)
+        # Every feature of every featurizer, as a column of the classifier's weights; counted,
+        # and in the order of their columns (np.unique sorts), which is the order scipy sums.
+        found = np.concatenate(
+            [
+                np.asarray(featurizer.features(words), dtype=np.intp) + offset
+                for featurizer, offset in zip(self.featurizers, self.offsets, strict=True)
+            ]
+        )
+        columns, counts = np.unique(found, return_counts=True)
+        probabilities = self._probabilities(columns, counts)
         ranking = sorted(
             zip(self.classes, probabilities.tolist(), strict=True), key=lambda item: -item[1]
         )
@@ -273,29 +280,34 @@ class FastModel:
             ranking = ranking[: self.ranking_length]
         return ranking
 
-    def _probabilities(self, columns: list[int], values: list[int]) -> np.ndarray[Any, Any]:
+    def _probabilities(
+        self, columns: np.ndarray[Any, Any], values: np.ndarray[Any, Any]
+    ) -> np.ndarray[Any, Any]:
         """LogisticRegression.predict_proba on one row of sparse counts, summed in the order
-        scipy sums them (column by column), so the floating-point results are the same."""
-        if columns:
-            weighted = np.asarray(values, dtype=np.float64)[:, None] * self.rows[columns]
-            decision = np.add.reduce(weighted, axis=0)[None, :] + self.intercept
+        scipy sums them (column by column), so the floating-point results are the same. One
+        row, worked on as a flat array with the arrays' own methods: numpy's module-level
+        functions cost more than the sums on arrays this small."""
+        decision: np.ndarray[Any, Any]
+        if len(columns):
+            weighted = values.astype(np.float64)[:, None] * self.rows[columns]
+            decision = np.add.reduce(weighted, axis=0)
+            decision += self.intercept
         else:
-            decision = np.zeros((1, self.rows.shape[1])) + self.intercept
-        if decision.shape[1] == 1:  # two intents: scikit-learn keeps one column of weights
-            column = decision[:, 0]
+            decision = np.zeros(self.rows.shape[1]) + self.intercept
+        if decision.shape[0] == 1:  # two intents: scikit-learn keeps one column of weights
             if self.multinomial:
-                decision = np.c_[-column, column]
+                decision = np.array([-decision[0], decision[0]])
             else:
-                positive = 1.0 / (1.0 + np.exp(-column))
-                return np.vstack([1 - positive, positive]).T[0]  # type: ignore[no-any-return]
-        if not self.multinomial:
+                positive = 1.0 / (1.0 + np.exp(-decision))
+                return np.concatenate([1 - positive, positive])
+        elif not self.multinomial:
             decision = 1.0 / (1.0 + np.exp(-decision))
-            decision /= decision.sum(axis=1).reshape((decision.shape[0], -1))
-            return decision[0]  # type: ignore[no-any-return]
-        decision -= np.max(decision, axis=1).reshape((-1, 1))
+            decision /= decision.sum()
+            return decision
+        decision -= decision.max()
         np.exp(decision, decision)
-        decision /= np.sum(decision, axis=1).reshape((-1, 1))
-        return decision[0]  # type: ignore[no-any-return]
+        decision /= decision.sum()
+        return decision
 
 
 def _intent_payload(text: str) -> tuple[str, float] | None:

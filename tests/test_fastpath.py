@@ -266,3 +266,39 @@ def test_long_and_crafted_messages_get_the_same_answer_and_leave_no_long_words_c
         if len(word) > featurizer.CACHED_LENGTH
     ]
     assert cached == []
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+@pytest.mark.parametrize("multinomial", [True, False])
+def test_probabilities_match_scikit_learn_for_every_kind_of_logistic_regression(
+    classes: int, multinomial: bool
+) -> None:
+    """The sums the fast path does itself, for two intents or more, softmax or one-vs-rest,
+    give what scikit-learn's predict_proba gives on the same counts."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.fastpath import Featurizer
+
+    rng = np.random.default_rng(7)
+    counts = rng.poisson(0.3, size=(60, 12))
+    labels = np.arange(60) % classes
+    model = LogisticRegression(
+        multi_class="multinomial" if multinomial else "ovr", random_state=7, max_iter=200
+    ).fit(csr_matrix(counts), labels)
+    vocabulary = {f"w{i}": i for i in range(12)}
+    fast = FastModel(
+        [Featurizer(vocabulary, "word", 1, 1, True)],
+        [str(c) for c in model.classes_],
+        model.coef_,
+        model.intercept_,
+        multinomial=multinomial,
+        ranking_length=0,
+        regex_handler=False,
+    )
+    for row in [*counts[:10], np.zeros(12, dtype=int)]:
+        columns = np.flatnonzero(row)
+        expected = model.predict_proba(csr_matrix(row))[0]
+        got = fast._probabilities(columns, row[columns])
+        assert np.allclose(got, expected, rtol=0, atol=1e-12), (got, expected)
