@@ -161,6 +161,20 @@ def test_events_are_stored_without_text_or_raw_ids(store: Store) -> None:
     assert store.pseudonym(ALICE) != Store(engine=store.engine, key=b"other").pseudonym(ALICE)
 
 
+def test_pseudonyms_are_remembered_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worked out once for each recent user, the same every time, and never more kept than
+    the bound however many people write."""
+    from bot.storage import store as store_module
+
+    monkeypatch.setattr(store_module, "PSEUDONYMS_KEPT", 50)
+    fresh = Store(engine=None, key=KEY)  # type: ignore[arg-type]
+    first = fresh.pseudonym(ALICE)
+    for number in range(500):
+        fresh.pseudonym(User("telegram", str(number)))
+        assert len(fresh._pseudonyms) <= 50
+    assert fresh.pseudonym(ALICE) == first == Store(engine=None, key=KEY).pseudonym(ALICE)  # type: ignore[arg-type]
+
+
 PERSONAL = [
     "my name is Jayden Smith and i live at 14 Elm Road N7 0AB, ring me on 07700 900123",
     "email me at jayden.smith99@gmail.com or snap jaydenxx99 pls",

@@ -64,6 +64,7 @@ _LATE = object()  # what _run_and_wait gives back when the database did not answ
 PURGE_EVERY = timedelta(days=1)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
+PSEUDONYMS_KEPT = 10_000
 # /hide ids kept in memory as well as in the database: enough for a long conversation, for
 # the people who wrote most recently.
 RECENT_IDS_PER_PERSON = 200
@@ -306,6 +307,8 @@ class Store:
     _thread: threading.Thread | None = field(default=None, init=False)
     _stopping: bool = field(default=False, init=False)
     _user_ids: dict[str, int] = field(default_factory=dict, init=False)
+    # The keyed hash of recent users: worked out twice for each message otherwise.
+    _pseudonyms: dict[tuple[str, str], str] = field(default_factory=dict, init=False)
     _areas: dict[str, str | None] = field(default_factory=dict, init=False)
     _outage: Outage = field(default_factory=Outage, init=False)
     _last_purge: datetime | None = field(default=None, init=False)
@@ -357,8 +360,14 @@ class Store:
 
     def pseudonym(self, user: User) -> str:
         """The keyed hash that stands for a user: the raw id never reaches the database."""
-        message = f"{user.channel}:{user.id}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()
+        known = self._pseudonyms.get((user.channel, user.id))
+        if known is None:
+            message = f"{user.channel}:{user.id}".encode()
+            known = hmac.new(self.key, message, hashlib.sha256).hexdigest()
+            if len(self._pseudonyms) >= PSEUDONYMS_KEPT:
+                self._pseudonyms.clear()  # bounded: a crowd of new users cannot fill memory
+            self._pseudonyms[(user.channel, user.id)] = known
+        return known
 
     def _user_id(self, conn: Connection, pseudonym: str, create: bool = True) -> int | None:
         if pseudonym not in self._user_ids:
