@@ -57,12 +57,18 @@ OTHER = (
     r"my (?:\w+ )?(?:mate|friend|bro|brother|cousin|sister|dad|mum|mums boyfriend|stepdad|uncle|ex|boyfriend|girlfriend)s?|"
     r"ma (?:da|dad|maw|mam|brother|sister|pal|mate|cousin|maws boyfriend|mams boyfriend)s?)"
 )
+# Someone who may have got in: "someone", "a man", "people".
+INTRUDER = r"(?:someone|somebody|somone|sumone|some1|sum1|a man|a guy|a stranger|people|men)"
 NOW = (
     r"(?:now|right now|rn|outside|ootside|at my (?:door|window|house|flat|school)|in my (?:house|flat|room|garden)|"
     r"downstairs|coming|on the way|behind me|near me|round the corner|still here|here)"
 )
 # Plain words that someone is hurt now, shared by the cues below.
-HEAVY_BLEEDING = r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot)"
+HEAVY_BLEEDING = (
+    r"(?:bleeding (?:loads|so much|everywhere|badly|heavily|a lot|"
+    r"(?:dead|really|so|proper|well|mad|pure|very|rly) bad(?:ly)?)|"
+    r"bleeding (?:\w+ ){0,3}from (?:my|me|ma|his|her|their|the) (?:neck|throat))"
+)
 CANT_WAKE = r"(?:cant|can not|cannot|wont) (?:wake|get) (?:him|her|them) up"
 STRONG_NOW = (
     r"(?:right now|rn|still bleeding|(?:im|i am|hes|he is|shes|she is|theyre|they are|is|are) bleeding|wont stop|not breathing|help me now|asap|"
@@ -374,6 +380,10 @@ EMERGENCY_DANGER = [
     rf"\b(?:seen|saw|see) (?:a |an |the |)?{KNIFE} (?:come|came|coming) out\b",
     # "someone outside wiv a knife", "right now holding a knife"
     rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b",
+    # "somebody's broken in", "someone is breaking in downstairs" (not into a car or a shed)
+    rf"\b{INTRUDER}s? (?:has |have |s |is |are |re |just |)(?:broken|broke|breaking) in(?:to)?\b"
+    r"(?! (?:my|his|her|their|our|the|a|me|ma) (?:\w+ )?(?:car|van|shed|garage|locker|account|"
+    r"phone|insta|snap|email|game|school))",
 ]
 
 CRISIS_SUICIDAL = [
@@ -735,9 +745,17 @@ _DANGER_WORDS = re.compile(
     r"give (?:him|them|her|me|us) (?:my|your|ur|yer|ya|their|his|her)|"
     r"(?:will|gonna|going to|gna|wants to|tryna) (?:cut|stab|shank|hurt|kill|batter|jump|rob|bore) (?:me|us|you|u))\b"
 )
+# Someone hurt or in danger now, said plainly: "bleeding loads", "not breathing", someone who
+# has broken in or is in the house or garden, people with knives waiting for us.
 _STILL_HURT = re.compile(
     rf"\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
-    r"losing (?:loads of |so much |)blood|this is real)\b"
+    r"losing (?:loads of |so much |)blood|this is real|"
+    rf"{INTRUDER}s? (?:has |have |s |just |)(?:broke|broken|breaking|is breaking|are breaking) in|"
+    rf"(?:{INTRUDER} (?:is |s |are |re |)|there(?:s| is| are|re) (?:a |an |some |)"
+    r"(?:man|guy|stranger|people|men|someone|somebody|lads?|boys?) )(?:in|inside) (?:our|my|the) "
+    r"(?:back |front |)(?:house|garden|flat|home|kitchen|hall|hallway|yard)|"
+    rf"{KNIFE}s? (?:\S+ ){{0,4}}waiting for (?:us|me)|"
+    rf"waiting for (?:us|me) (?:\S+ ){{0,4}}(?:with|wi|wiv|wid) (?:a |an |)(?:\w+ )?{KNIFE})\b"
 )
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
@@ -793,8 +811,9 @@ class Signals:
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
-    still_hurt: words say someone is hurt now, plainly ("bleeding loads", "not breathing"): the
-    classifier may doubt a strong rule then, never overrule it.
+    still_hurt: words say plainly that someone is hurt or in danger now ("bleeding loads",
+    "not breathing", "someone broke in", "they're waiting for us with knives"): the classifier
+    may doubt a strong rule then, never overrule it.
     minor: words say an injury is small ("its not deep", "just a scratch", "put a plaster on"),
     and none say it is serious (a knife, a stabbing, bleeding that will not stop).
     trivial: the trouble is with a thing ("help my phone fell in the toilet", "1% battery

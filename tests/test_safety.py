@@ -811,3 +811,34 @@ def test_a_tool_brought_into_a_break_in_is_danger() -> None:
 def test_nervous_laughter_does_not_hide_an_intruder(text: str) -> None:
     signals = net.scan(text)
     assert signals.emergency == "emergency_help" and not signals.weak and not signals.trivial
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hes bleedin from his neck", "my mate is bleeding proper bad from his side after the fight"],
+)
+def test_bleeding_badly_or_from_the_neck_is_never_overruled(text: str) -> None:
+    """However sure the classifier is that it is an ordinary day, heavy bleeding keeps at least
+    the 999 line."""
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.still_hurt
+    assert SafetyPolicy().decide(signals, {"everyday": 0.99}).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we're hiding upstairs, somebody's broken in",
+        "theres a man in our back garden and my dad isnt home",
+        "four lads with blades waiting for me at the gates",
+    ],
+)
+def test_a_break_in_or_people_with_knives_waiting_is_never_overruled(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.still_hurt
+    assert SafetyPolicy().decide(signals, {"everyday": 0.99}).emergency == "uncertain"
+
+
+def test_a_break_in_that_is_over_is_not_an_emergency_now() -> None:
+    signals = net.scan("someone broke in to our shed last summer and took the bikes")
+    assert not signals.emergency_now
