@@ -45,15 +45,15 @@ class _Info:
 
 def _score(strings: frozenset[str] | None) -> tuple[int, int]:
     """How well a set of strings rules messages out: the shortest string first (an empty string
-    rules nothing out), then fewer strings."""
+    rules nothing out; beyond 4 characters, length hardly matters), then fewer strings."""
     if not strings:
         return (-1, 0)
-    return (min(min(len(s) for s in strings), 4), -len(strings))
+    return (min(min(map(len, strings)), 4), -len(strings))
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
     best = a if _score(a) >= _score(b) else b
-    return best if best and min(len(s) for s in best) > 0 else None
+    return best if best and min(map(len, best)) > 0 else None
 
 
 _EMPTY = _Info(frozenset({""}), None)
@@ -149,8 +149,14 @@ GRAM = 5
 
 def _rarest_gram(string: str) -> str:
     """The part of `string`, GRAM characters long, least likely to be in an ordinary text."""
-    grams = [string[i : i + GRAM] for i in range(len(string) - GRAM + 1)]
-    return min(grams, key=lambda g: sum(_COMMON.get(ch, -1) for ch in g))
+    weights = [_COMMON.get(ch, -1) for ch in string]
+    total = best = sum(weights[:GRAM])
+    best_start = 0
+    for start in range(1, len(string) - GRAM + 1):
+        total += weights[start + GRAM - 1] - weights[start - 1]
+        if total < best:
+            best_start, best = start, total
+    return string[best_start : best_start + GRAM]
 
 
 class Prefilter:
