@@ -1,6 +1,6 @@
 """A small HTTP/1.1 client for the Bot API: kept-alive connections, one write a request.
 
-Measured with bench/profile_path.py under py-spy, aiohttp's client spent about a fifth of the
+Measured with bench/spy_path.py (py-spy), aiohttp's client spent about a fifth of the
 bot's CPU on each request to Telegram: a task to write each body, the headers and the body
 sent as two packets, and bookkeeping for features the Bot API does not use (cookies,
 redirects, proxies, compression). The Bot API needs one thing: a POST with a JSON (or, for an

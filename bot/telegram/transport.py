@@ -2,7 +2,7 @@
 
 Measured with bench/load.py: httpx, python-telegram-bot's default, spent about 2 ms of CPU on
 each request (most of it in its connection pool's bookkeeping); aiohttp a fraction of that,
-but still about a fifth of the bot's CPU (bench/profile_path.py under py-spy); the small
+but still about a fifth of the bot's CPU (bench/spy_path.py); the small
 client less again. This is python-telegram-bot's own extension point (`BaseRequest`):
 everything above it, retries and errors included, is unchanged.
 """
