@@ -4,9 +4,12 @@ it keeps alive, and how each way a server can fail reaches python-telegram-bot."
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -249,3 +252,83 @@ async def test_an_upload_is_sent_as_a_form_a_server_can_read() -> None:
     assert document.filename == "notes.txt"
     with document.file:
         assert document.file.read() == b"\x00\x01 file bytes"
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+async def test_https_is_spoken_and_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    """Telegram's Bot API is HTTPS: the answer comes over TLS from a server whose certificate
+    is trusted, and a server whose certificate is not trusted gets no request at all."""
+    cert_file, key_file = _self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert_file, key_file)
+    requests: list[str] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head, _ = await read_request(reader)
+        requests.append(head)
+        writer.write(OK)
+        await writer.drain()
+        await reader.read()
+
+    async def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await answer(reader, writer)
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0, ssl=server_tls)
+    port = server.sockets[0].getsockname()[1]
+    url = f"https://127.0.0.1:{port}/botT/getMe"
+    try:
+        trusting = ssl.create_default_context(cafile=str(cert_file))
+        client = HttpClient(4, "test", tls=trusting)
+        assert await client.request("POST", url, b"{}") == (200, b'{"ok":true}')
+        await client.close()
+        wary = HttpClient(4, "test")  # the system's authorities only
+        with pytest.raises(HTTPFailure, match="could not connect"):
+            await wary.request("POST", url, b"{}")
+        await wary.close()
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert len(requests) == 1

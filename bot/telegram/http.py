@@ -90,13 +90,20 @@ class HttpClient:
     """Up to `pool_size` connections at once, kept open between requests for `keepalive`
     seconds."""
 
-    def __init__(self, pool_size: int, user_agent: str, keepalive: float = 30.0) -> None:
+    def __init__(
+        self,
+        pool_size: int,
+        user_agent: str,
+        keepalive: float = 30.0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.pool_size = pool_size
         self.user_agent = user_agent
         self.keepalive = keepalive
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._slots: asyncio.Semaphore | None = None
-        self._tls: ssl.SSLContext | None = None
+        # The system's certificate authorities unless told otherwise (tests trust their own).
+        self._tls: ssl.SSLContext | None = tls
         self._closed = False
 
     async def request(
