@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 from bot.prefilter import Prefilter
@@ -760,35 +761,44 @@ _STILL_HURT = re.compile(
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
 )
-# Every pattern above, with the strings each needs: a pattern whose strings are not in a
-# message cannot match it and is not run (bot/prefilter.py). The answers are the same.
-_FILTER = Prefilter(
-    [
-        _IDIOMS,
-        *(patterns for _, rules in _TIERS for patterns in rules.values()),
-        *(_COMPILED[reply_id] for reply_id in CRISIS_RULES),
-        *(
-            [cue]
-            for cue in (
-                _PAST,
-                _HYPOTHETICAL,
-                _MINOR,
-                _SERIOUS,
-                _TRIVIAL,
-                _REAL_DANGER,
-                _BLOODSHED,
-                _WEATHER,
-                _FICTION,
-                _HAPPENING,
-                _CREATURE,
-                _ALLERGY,
-                _DANGER_WORDS,
-                _STILL_HURT,
-                _STRONG_NOW,
-            )
-        ),
-    ]
-)
+
+
+@cache
+def rules() -> Prefilter:
+    """Every pattern above, with the strings each needs: a pattern whose strings are not in a
+    message cannot match it and is not run (bot/prefilter.py); the answers are the same.
+    Working the strings out takes about a tenth of a second, so it is done the first time a
+    message is read (the bot does it while it starts), not by every command that imports
+    this module (`health`, which containers run every 10 to 30 seconds, never reads a message)."""
+    return Prefilter(
+        [
+            _IDIOMS,
+            *(patterns for _, tiered in _TIERS for patterns in tiered.values()),
+            *(_COMPILED[reply_id] for reply_id in CRISIS_RULES),
+            *(
+                [cue]
+                for cue in (
+                    _PAST,
+                    _HYPOTHETICAL,
+                    _MINOR,
+                    _SERIOUS,
+                    _TRIVIAL,
+                    _REAL_DANGER,
+                    _BLOODSHED,
+                    _WEATHER,
+                    _FICTION,
+                    _HAPPENING,
+                    _CREATURE,
+                    _ALLERGY,
+                    _DANGER_WORDS,
+                    _STILL_HURT,
+                    _STRONG_NOW,
+                )
+            ),
+        ]
+    )
+
+
 WINDOW = 600
 OVERLAP = 200
 
@@ -893,11 +903,12 @@ class SafetyNet:
         if not norm:
             return Signals()
         idiom = False
-        index = _FILTER.first(_IDIOMS, norm, _FILTER.candidates(norm))
+        filtered = rules()
+        index = filtered.first(_IDIOMS, norm, filtered.candidates(norm))
         while index is not None:
             norm = _IDIOMS[index].sub(" ", norm)
             idiom = True
-            index = _FILTER.first(_IDIOMS, norm, _FILTER.candidates(norm), index + 1)
+            index = filtered.first(_IDIOMS, norm, filtered.candidates(norm), index + 1)
         # Long messages are read in overlapping windows: each rule then costs the same
         # however long the message, and a cry for help at the end is still found. The window
         # where an emergency rule fires decides the time words that go with it.
@@ -906,7 +917,7 @@ class SafetyNet:
             starts.append(len(norm) - WINDOW)
         found = Signals()
         for start in starts:
-            window = _scan_window(norm[start : start + WINDOW])
+            window = _scan_window(norm[start : start + WINDOW], filtered)
             found = _merge(found, window)
             if found.emergency_now and found.crisis:
                 break
@@ -923,25 +934,25 @@ class SafetyNet:
         return None
 
 
-def _first_emergency(norm: str, found: int) -> tuple[str, str, str] | None:
+def _first_emergency(norm: str, filtered: Prefilter, found: int) -> tuple[str, str, str] | None:
     """The first emergency rule that fires, most trusted tier first: (reply, rule, tier)."""
-    for tier, rules in _TIERS:
-        for reply_id, patterns in rules.items():
-            index = _FILTER.first(patterns, norm, found)
+    for tier, tiered in _TIERS:
+        for reply_id, patterns in tiered.items():
+            index = filtered.first(patterns, norm, found)
             if index is not None:
                 return reply_id, f"{reply_id}{'~' + tier if tier else ''}[{index}]", tier
     return None
 
 
-def _scan_window(norm: str) -> Signals:
-    candidates = _FILTER.candidates(norm)
+def _scan_window(norm: str, filtered: Prefilter) -> Signals:
+    candidates = filtered.candidates(norm)
 
     def has(pattern: re.Pattern[str]) -> bool:
-        return _FILTER.search(pattern, norm, candidates)
+        return filtered.search(pattern, norm, candidates)
 
     emergency = emergency_rule = crisis = crisis_rule = None
     tier = None
-    found = _first_emergency(norm, candidates)
+    found = _first_emergency(norm, filtered, candidates)
     if found is not None:
         emergency, emergency_rule, tier = found
     still = has(_STRONG_NOW)
@@ -970,7 +981,7 @@ def _scan_window(norm: str) -> Signals:
         tier, emergency_rule = "weak", f"{emergency_rule}~{everyday}"
     trivial = tier in (None, "weak") and everyday is not None
     for reply_id in CRISIS_RULES:
-        index = _FILTER.first(_COMPILED[reply_id], norm, candidates)
+        index = filtered.first(_COMPILED[reply_id], norm, candidates)
         if index is not None:
             crisis, crisis_rule = reply_id, f"{reply_id}[{index}]"
             break

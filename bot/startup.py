@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import safety
 from bot.content import ContentStore
 from bot.engine import Engine, Memory, NoMemory
 from bot.health import WatchedParser
@@ -220,9 +221,12 @@ class ModelLoader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._reading: dict[Path, asyncio.Future[FastParser | Exception]] = {}
+        self._rules: asyncio.Future[Any] | None = None
         self.pending: list[asyncio.Future[Any]] = []  # loads still running after `finish`
 
     def begin(self) -> None:
+        # The safety rules' prefilter too, so the first message does not wait for it.
+        self._rules = asyncio.ensure_future(asyncio.to_thread(safety.rules))
         paths = [self.settings.safety_model_path]
         if not self.settings.nlu_url:
             paths.append(self.settings.model_path)
@@ -234,6 +238,8 @@ class ModelLoader:
         settings = self.settings
         if not settings.nlu_url and not settings.model_path.exists():
             raise missing_model(settings.model_path)
+        if self._rules is not None:
+            await self._rules
         preloaded = {path: await reading for path, reading in self._reading.items()}
         if not any(isinstance(read, Exception) for read in preloaded.values()):
             if settings.model_path in preloaded:
@@ -249,8 +255,9 @@ class ModelLoader:
 
     def abandon(self) -> None:
         """Start-up failed before `finish`: nothing is waited for or reported."""
-        for reading in self._reading.values():
-            reading.cancel()
+        for future in (*self._reading.values(), self._rules):
+            if future is not None:
+                future.cancel()
 
 
 class LazyParser:

@@ -211,3 +211,28 @@ def test_a_key_kept_beside_the_database_is_warned_about_in_production(
     # With PSEUDONYM_KEY set, or PostgreSQL, there is no key file beside anything.
     open_store(Settings.from_env({**env, "PSEUDONYM_KEY": "k"}, root=ROOT)).close()
     assert not [r for r in caplog.records if "same folder" in r.getMessage()]
+
+
+def test_commands_that_read_no_message_do_not_build_the_rule_prefilter() -> None:
+    """Importing the bot (as `health` does, every few seconds in a container) leaves the
+    safety rules' prefilter unbuilt; the first message builds it."""
+    script = (
+        "import bot.cli, bot.safety as s; print(s.rules.cache_info().currsize);"
+        " s.SafetyNet().scan('hello'); print(s.rules.cache_info().currsize)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "1"]
+
+
+async def test_the_bot_builds_the_rule_prefilter_while_it_starts(tmp_path: Path) -> None:
+    from bot import safety
+    from bot.startup import ModelLoader
+
+    safety.rules.cache_clear()
+    settings = Settings.from_env({"MODEL_PATH": str(MODEL), "VAR_DIR": str(tmp_path)}, root=ROOT)
+    loader = ModelLoader(settings)
+    loader.begin()
+    await loader.finish()
+    assert safety.rules.cache_info().currsize == 1
