@@ -11,7 +11,6 @@ Telegram's calls itself (bot.telegram.webhook).
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import signal
 import threading
@@ -363,9 +362,6 @@ async def serve(
                 on_swap=parts.swapped,
             )
         await post_init(application)
-        # What start-up made (the models' vocabularies, the content, the libraries) lives as
-        # long as the bot: the garbage collector need not walk it again on every full pass.
-        gc.freeze()
         if settings.webhook_url:
             from bot.telegram.webhook import start_webhook_server
 
