@@ -22,7 +22,6 @@ import json
 import re
 import tarfile
 import zipfile
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -182,10 +181,6 @@ class Featurizer:
     @property
     def size(self) -> int:
         return len(self.vocabulary)
-
-    def counts(self, words: list[str]) -> Counter[int]:
-        """How often each feature (by its index in the vocabulary) is in the words."""
-        return Counter(self.features(words))
 
     def features(self, words: list[str]) -> list[int]:
         """The index of every feature found in the words, once for each time it is found."""

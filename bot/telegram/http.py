@@ -212,15 +212,12 @@ async def _exchange(connection: _Connection, payload: bytes) -> tuple[int, bytes
             body = await reader.readexactly(length)
             closes = False
         else:  # the answer ends when the server closes the connection
-            body = await reader.read(MAX_BODY + 1)
-            while len(body) <= MAX_BODY and not reader.at_eof():
-                more = await reader.read(MAX_BODY + 1 - len(body))
-                if not more:
-                    break
-                body += more
-            if len(body) > MAX_BODY:
-                raise HTTPFailure("the answer is too large")
-            closes = True
+            collected = bytearray()
+            while chunk := await reader.read(MAX_HEAD):
+                collected += chunk
+                if len(collected) > MAX_BODY:
+                    raise HTTPFailure("the answer is too large")
+            body, closes = bytes(collected), True
     except asyncio.IncompleteReadError as exc:
         raise HTTPFailure("the server closed the connection before answering") from exc
     except asyncio.LimitOverrunError as exc:

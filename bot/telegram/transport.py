@@ -27,12 +27,11 @@ class BotAPIRequest(BaseRequest):
         self,
         connection_pool_size: int = 16,
         read_timeout: float = 10.0,
-        write_timeout: float = 10.0,
         connect_timeout: float = 5.0,
     ) -> None:
+        # No write timeout of its own: a request is one write, inside the read timeout.
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
-        self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._client: HttpClient | None = None
 
