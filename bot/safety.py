@@ -748,7 +748,7 @@ _DANGER_WORDS = re.compile(
 )
 # Someone hurt or in danger now, said plainly: "bleeding loads", "not breathing", someone who
 # has broken in or is in the house or garden, people with knives waiting for us.
-_STILL_HURT = re.compile(
+_PLAIN_HARM = re.compile(
     rf"\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
     r"losing (?:loads of |so much |)blood|this is real|"
     rf"{INTRUDER}s? (?:has |have |s |just |)(?:broke|broken|breaking|is breaking|are breaking) in|"
@@ -791,7 +791,7 @@ def rules() -> Prefilter:
                     _CREATURE,
                     _ALLERGY,
                     _DANGER_WORDS,
-                    _STILL_HURT,
+                    _PLAIN_HARM,
                     _STRONG_NOW,
                 )
             ),
@@ -821,7 +821,7 @@ class Signals:
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
-    still_hurt: words say plainly that someone is hurt or in danger now ("bleeding loads",
+    plain_harm: words say plainly that someone is hurt or in danger now ("bleeding loads",
     "not breathing", "someone broke in", "they're waiting for us with knives"): the classifier
     may doubt a strong rule then, never overrule it.
     minor: words say an injury is small ("its not deep", "just a scratch", "put a plaster on"),
@@ -846,7 +846,7 @@ class Signals:
     minor: bool = False
     trivial: bool = False
     idiom: bool = False
-    still_hurt: bool = False
+    plain_harm: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -995,7 +995,7 @@ def _scan_window(norm: str, filtered: Prefilter) -> Signals:
         past=has(_PAST),
         hypothetical=has(_HYPOTHETICAL),
         still=still,
-        still_hurt=has(_STILL_HURT),
+        plain_harm=has(_PLAIN_HARM),
         minor=minor,
         trivial=trivial,
     )
@@ -1017,7 +1017,7 @@ def _merge(seen: Signals, window: Signals) -> Signals:
             past=seen.past or window.past,
             hypothetical=seen.hypothetical or window.hypothetical,
             still=seen.still or window.still,
-            still_hurt=seen.still_hurt or window.still_hurt,
+            plain_harm=seen.plain_harm or window.plain_harm,
             minor=seen.minor or window.minor,
             trivial=seen.trivial or window.trivial,
         )
@@ -1162,7 +1162,7 @@ class SafetyPolicy:
         if signals.emergency_now and not signals.weak:
             if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
-            elif everyday < self.drop_at or signals.medical or signals.still_hurt:
+            elif everyday < self.drop_at or signals.medical or signals.plain_harm:
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"

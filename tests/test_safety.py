@@ -783,7 +783,7 @@ def test_plain_words_that_someone_is_hurt_now_are_never_overruled_by_the_classif
     signals = net.scan(
         "i know i was joking earlier but this is real, hes been stabbed and bleeding loads"
     )
-    assert signals.still_hurt
+    assert signals.plain_harm
     everyday = {"everyday": 0.99, "general": 0.01}
     assert SafetyPolicy().decide(signals, everyday).emergency == "uncertain"
 
@@ -821,7 +821,7 @@ def test_bleeding_badly_or_from_the_neck_is_never_overruled(text: str) -> None:
     """However sure the classifier is that it is an ordinary day, heavy bleeding keeps at least
     the 999 line."""
     signals = net.scan(text)
-    assert signals.emergency == "emergency_first_aid" and signals.still_hurt
+    assert signals.emergency == "emergency_first_aid" and signals.plain_harm
     assert SafetyPolicy().decide(signals, {"everyday": 0.99}).emergency == "uncertain"
 
 
@@ -835,7 +835,7 @@ def test_bleeding_badly_or_from_the_neck_is_never_overruled(text: str) -> None:
 )
 def test_a_break_in_or_people_with_knives_waiting_is_never_overruled(text: str) -> None:
     signals = net.scan(text)
-    assert signals.emergency == "emergency_help" and signals.still_hurt
+    assert signals.emergency == "emergency_help" and signals.plain_harm
     assert SafetyPolicy().decide(signals, {"everyday": 0.99}).emergency == "uncertain"
 
 
