@@ -77,6 +77,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=400, help="messages a second")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--raw", help="also keep py-spy's raw stacks in this file")
     args = parser.parse_args()
     if not SPY.exists():
         print("py-spy is not installed: make setup installs it (requirements-dev.lock).")
@@ -113,6 +114,8 @@ def main() -> int:
             print("py-spy recorded nothing (is tracing other processes allowed here?)")
             return 1
         busy, inclusive, own = shares(raw)
+        if args.raw:
+            Path(args.raw).write_text(raw.read_text(encoding="utf-8", errors="replace"))
     cpu = result.cpu_ms_per_message
     print(f"{busy} busy samples; a share of {cpu:.2f} ms a message is shown in ms a message too")
     for title, table in (("with what it calls", inclusive), ("on its own", own)):

@@ -22,6 +22,7 @@ from bot.nlu import RasaParser
 from bot.redact import redact
 from bot.storage.journal import ForgetJournal
 from bot.storage.store import (
+    _ADD_USER,
     StorageError,
     Store,
     Taken,
@@ -610,3 +611,33 @@ def test_a_burst_of_first_time_users_each_get_their_own_row(store: Store) -> Non
     assert per_user == {
         store.pseudonym(person): 3 if person is people[0] else 2 for person in people
     }
+
+
+def test_two_bots_on_one_database_share_a_new_persons_row(
+    db_url: str, store: Store, clock: Clock
+) -> None:
+    """Two workers (a second bot, or one restarted) meet the same new person at the same
+    moment: each adds them only if they are not there yet. There is one row for that person,
+    with both replies on it, and the time they first wrote is kept."""
+    other = Store.open(db_url, KEY, clock=lambda: clock.now + timedelta(hours=1))
+    try:
+        person = User("telegram", "424242")
+        pseudonym = store.pseudonym(person)
+        store.record(event(person, topic="support"))
+        assert store.flush()
+        # The other worker looked before the row was there, and adds the person too.
+        with other.engine.begin() as conn:
+            conn.execute(_ADD_USER, [{"pseudonym": pseudonym, "created_at": other.clock()}])
+        other.record(event(person, topic="reporting"))
+        assert other.flush()
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(users.c.id, users.c.created_at)).all()
+            assert len(rows) == 1
+            first = rows[0].created_at
+            assert (first if first.tzinfo else first.replace(tzinfo=timezone.utc)) == clock.now
+            topics = conn.execute(
+                select(events.c.topic).where(events.c.user_id == rows[0].id).order_by(events.c.id)
+            ).scalars()
+            assert list(topics) == ["support", "reporting"]
+    finally:
+        other.close()
