@@ -57,6 +57,10 @@ EMERGENCIES = ("emergency_help", "emergency_first_aid")
 # now", which starts with 999: "i saw a knife at school last week, should i tell someone" is a
 # question for the other reporting answers.
 REPORT_NOW = ("report_now",)
+# The model read an emergency, but the time words say it is over ("back in second year a lad
+# pulled a blade on me"), and nothing else in the ranking is clear: the reply for someone
+# hurt or threatened before, rather than "Sorry, I'm not sure I understood".
+AFTER_VIOLENCE = "support_after_violence"
 # The crisis intents: when the safety net is sure a message is everyday or about something
 # over ("cut my hair", "dying of laughter"), they are not given either.
 CRISES = ("crisis_self_harm", "crisis_suicidal", "crisis_friend")
@@ -354,6 +358,7 @@ class Engine:
                 log.error("NLU unavailable, answering with the fallback: %s", exc)
                 reply = self._reply(content, "fallback", None, 0.0, "fallback")
             else:
+                read_as = parse.top
                 if verdict.settled:
                     parse = _without(parse, EMERGENCIES)
                 if verdict.over:
@@ -362,6 +367,22 @@ class Engine:
                     parse = _without(parse, CRISES)
                 band = age_band(stated_age(text))
                 reply = await self._understood(content, parse, user, text, band)
+                if (
+                    reply.kind == "fallback"
+                    and verdict.over
+                    and read_as is not None
+                    and read_as.name in EMERGENCIES
+                    and AFTER_VIOLENCE in content.replies
+                ):
+                    reply = await self._content_reply(
+                        content,
+                        AFTER_VIOLENCE,
+                        read_as.name,
+                        read_as.confidence,
+                        "answer",
+                        user,
+                        text,
+                    )
         if verdict.emergency == "uncertain" and reply.topic != "emergency":
             reply = self._with_line(content, reply, URGENT_BANNER, first=True)
         return reply

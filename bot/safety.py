@@ -362,7 +362,7 @@ EMERGENCY_DANGER = [
     r"(?:is |s |are |)(?:on fire|burning|full of smoke|filling (?:up )?with smoke)\b|"
     r"\bthere(?:s| is) a fire (?:in|at|on) (?:our|my|the) (?:house|flat|kitchen|room|stairs|block|building)\b",
     # a break-in with a weapon: "a man climbed in the back window with a crowbar"
-    rf"\b(?:climbed|climbing|came|coming|got|getting|broke|broken|breaking|smashed) (?:in|into|through)\b{GAP}"
+    rf"\b(?:climbed|climbing|came|coming|got|getting|broke|broken|breaking|smashed|walked|walking|stormed|burst) (?:in|into|through)\b{GAP}"
     rf"\b{WEAPON}\b",
     # taken: "im locked in a car boot"
     r"\b(?:locked|stuck|trapped|tied up|shoved|thrown|put) in (?:a |the |his |their |)(?:car )?boot\b|"
@@ -626,6 +626,12 @@ CRISIS_RULES = ("crisis_suicidal", "crisis_self_harm")
 
 _NUMBER_WORD = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|a few|couple|a couple|couple of|a couple of|some|several|many|loads of)"
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# Days in the year people date things by: "on bonfire night", "last ramadan".
+_OCCASION = (
+    r"(?:bonfire night|halloween|new years? eve|new years? day|new year|christmas day|christmas eve|"
+    r"boxing day|easter|eid|ramadan|diwali|valentines day|mothers day|fathers day|pancake day|"
+    r"my birthday|his birthday|her birthday)"
+)
 _DAY = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|weds|thurs|fri|sat|sun)"
 )
@@ -635,12 +641,16 @@ _PAST = re.compile(
     r"\b(?:"
     rf"{_NUMBER_WORD} (?:days?|nights?|weeks?|wks?|months?|years?|yrs?|yr|summers?|winters?) (?:ago|back|before)|"
     r"(?:days|weeks|months|years|ages|yonks|time) ago|a while (?:ago|back)|long time ago|years back|"
-    rf"last (?:year|month|week|summer|winter|spring|autumn|night|weekend|time|term|christmas|easter|half term|few (?:days|weeks|months|years)|{_DAY})|"
+    rf"last (?:year|month|week|summer|winter|spring|autumn|night|nite|weekend|time|term|christmas|easter|half term|few (?:days|weeks|months|years)|{_DAY}|{_OCCASION})|"
     rf"(?:on|last|this past|that) {_DAY}|{_DAY} (?:night|morning|afternoon|evening) (?:he|she|they|i|we|my)|"
+    rf"{_DAY} (?:gone|just gone)|(?:the )?(?:week|weekend|night|day|month|year) before last|"
+    rf"(?:on|that|over) {_OCCASION}|"
     rf"(?:in|back in|since|during|over|that) (?:{_MONTH}|the summer|summer|the holidays|half term|lockdown|covid|christmas|easter|(?:19|20)\d\d)|"
     rf"{_MONTH} (?:19|20)\d\d|\b(?:19|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
-    r"back in (?:the day|primary|year \d+|yr \d+)|back when|"
+    r"back in (?:the day|primary|year \d+|yr \d+|(?:first|second|third|fourth|fifth|sixth) year)|back when|"
     r"when (?:i|he|she|they|we|my \w+) (?:was|were) (?:in (?:year|yr) \d+|in primary|younger|little|a kid|small|\d+)|"
+    r"when (?:i|he|she|they|we|my \w+) (?:lived|was living|were living|used to live)|"
+    r"turned out (?:fine|ok|okay|alright|to be nothing)|"
     r"in (?:year|yr) \d+ (?:i|he|she|they|we|my)|"
     r"(?<!\bim )(?<!\bi am )(?<!\bis )(?<!\bs )(?<!\bare )(?<!\bre )(?<!\bwere )(?<!\bhes )(?<!\bshes )"
     r"(?:^|(?<= ))(?:in|back in|during) (?:year|yr) \d+\b|"
@@ -758,6 +768,18 @@ _PLAIN_HARM = re.compile(
     rf"{KNIFE}s? (?:\S+ ){{0,4}}waiting for (?:us|me)|"
     rf"waiting for (?:us|me) (?:\S+ ){{0,4}}(?:with|wi|wiv|wid) (?:a |an |)(?:\w+ )?{KNIFE})\b"
 )
+# Someone from an earlier story is here now, with a danger rule: "the guy who stabbed my
+# brother last year is outside our house now with a knife", "they rushed him monday gone and
+# now theyre back at the door". The time words belong to the story; these say the danger is
+# here again. Not with an injury rule: "he got stabbed last year, hes outside now playing
+# football" is still a story that is over. (With no rule, it lets the classifier decide.)
+_HERE_AGAIN = re.compile(
+    r"\b(?:(?:is|s|are|re|hes|shes|theyre) (?:\w+ ){0,2}(?:outside|at (?:the|my|our) "
+    r"(?:door|window|gate))\b(?: \w+){0,4}? now|"
+    r"now (?:hes|shes|theyre|he is|she is|they are|theyve|they have|he has|she has) "
+    r"(?:\w+ ){0,3}(?:outside|at (?:the|my|our) (?:door|window|gate)|banging|kicking|trying to get in)|"
+    r"just (?:walked|came|come|burst|stormed) (?:in|into))\b"
+)
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
 )
@@ -793,6 +815,7 @@ def rules() -> Prefilter:
                     _DANGER_WORDS,
                     _PLAIN_HARM,
                     _STRONG_NOW,
+                    _HERE_AGAIN,
                 )
             ),
         ]
@@ -955,7 +978,7 @@ def _scan_window(norm: str, filtered: Prefilter) -> Signals:
     found = _first_emergency(norm, filtered, candidates)
     if found is not None:
         emergency, emergency_rule, tier = found
-    still = has(_STRONG_NOW)
+    still = has(_STRONG_NOW) or (emergency != "emergency_first_aid" and has(_HERE_AGAIN))
     serious = has(_SERIOUS)
     minor = has(_MINOR) and not serious
     if minor and tier == "" and emergency == "emergency_first_aid":
@@ -1204,7 +1227,7 @@ class SafetyPolicy:
                     or over_or_everyday
                 )
             )
-            or (emergency == "uncertain" and over_by_words)
+            or (emergency != "clear" and over_by_words)
             or (emergency is None and alone and (signals.idiom or signals.trivial))
         )
         calm = crisis is None and crisis_share < self.crisis_calm and over_or_everyday

@@ -365,3 +365,43 @@ async def test_an_event_the_words_say_is_over_gets_the_999_line_not_the_emergenc
     # the same answers from both models without the time words: the emergency reply
     reply = await fake_engine(nlu, grader=sure).answer("some older lads chased me home", USER)
     assert reply.reply_id == "emergency_help"
+
+
+@pytest.mark.parametrize(
+    ("text", "nlu", "grades", "expected"),
+    [
+        # The model reads an emergency, the time words say it is over, nothing else is clear.
+        (
+            "a lad pulled a blade on me back in second year",
+            [("emergency_help", 0.7), ("greet", 0.05)],
+            [("past", 0.9), ("danger_now", 0.05)],
+            "support_after_violence",
+        ),
+        # Over, and the model's other reading is clear enough for an answer of its own (here
+        # the support overview, with losing someone among its buttons): that answer stands.
+        (
+            "my cousin got stabbed last year and he died, i miss him",
+            [("emergency_first_aid", 0.5), ("support_bereavement", 0.45)],
+            [("past", 0.95)],
+            "menu_support",
+        ),
+        # Not over, only everyday: nothing is made up.
+        (
+            "this maths homework is killing me",
+            [("emergency_help", 0.6), ("greet", 0.05)],
+            [("everyday", 0.95)],
+            "fallback",
+        ),
+    ],
+)
+async def test_an_emergency_the_safety_net_says_is_over_gets_the_support_after_violence(
+    fake_engine: Callable[..., Engine],
+    text: str,
+    nlu: list[tuple[str, float]],
+    grades: list[tuple[str, float]],
+    expected: str,
+) -> None:
+    engine = fake_engine(FakeParser(default=nlu), grader=FakeParser(default=grades))
+    reply = await engine.answer(text, USER)
+    assert reply.reply_id == expected, (reply.reply_id, reply.kind)
+    assert reply.topic != "emergency"

@@ -842,3 +842,47 @@ def test_a_break_in_or_people_with_knives_waiting_is_never_overruled(text: str) 
 def test_a_break_in_that_is_over_is_not_an_emergency_now() -> None:
     signals = net.scan("someone broke in to our shed last summer and took the bikes")
     assert not signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back in third year someone pulled a knife on my mate",
+        "last halloween a boy got stabbed near the park",
+        "on new years eve my brother got jumped",
+        "friday gone they chased my cousin with a blade",
+        "the night before last my uncle got stabbed",
+        "when i used to live in bristol a lad pulled a knife on me",
+        "a man with a knife was seen near school but it turned out fine",
+    ],
+)
+def test_festivals_school_years_and_days_gone_say_it_is_over(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.past and not signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the boy who stabbed my cousin last year is outside our flat now with a knife",
+        "they jumped me back in march and now theyre at the door with a machete",
+        "the man who robbed us in june just walked into the shop with a blade",
+    ],
+)
+def test_someone_from_an_earlier_story_here_now_is_danger_now(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he got stabbed last year and now hes back at school",
+        "they jumped him in march and now hes come back from hospital",
+        "my mate got robbed last week and now hes scared to go out",
+        "my brother got stabbed last year, hes outside now playing football",
+        "someone got stabbed on our road in june, my dad just came in and told me",
+    ],
+)
+def test_a_story_that_goes_on_without_anyone_here_stays_over(text: str) -> None:
+    assert not net.scan(text).emergency_now

@@ -59,6 +59,32 @@ PAST = [
     "my mate got stabbed when i was in year 7 and i still have nightmares",
     "my brother was stabbed on the 3rd of june, hes out of hospital now",
     "someone pulled a knife on me last summer",
+    # school years, days "gone", the weekend before last, where we used to live, festivals
+    "back in second year a lad pulled a blade on me in the toilets",
+    "thursday gone some boys rushed my cousin by the station",
+    "the weekend before last someone got stabbed at the bus stop",
+    "when we lived in leeds our neighbour got stabbed",
+    "last eid my uncle got stabbed outside the shop",
+    "police came to school once cos of a man with a knife, turned out to be nothing",
+]
+# Told as something over, and nothing else in the message is clear: the reply for someone hurt
+# or threatened before, not "Sorry, I'm not sure I understood".
+PAST_TOLD = [
+    "back in second year a lad pulled a blade on me in the toilets",
+    "the weekend before last someone got stabbed at the bus stop",
+    "when we lived in leeds our neighbour got stabbed",
+]
+# Someone from an earlier story is here now: the time words belong to the story.
+DANGER_AGAIN = [
+    "the lad who jumped me last summer is outside my house now with a machete",
+    "they robbed him tuesday gone and now theyve come back, theyre kicking the door",
+    "the man who threatened my mum back in may just walked into the chippy with a knife",
+]
+# ...and the story goes on, with no danger now.
+STORY_GOES_ON = [
+    "he got stabbed last year and now hes back at college",
+    "my cousin got jumped in march and now hes come back from hospital",
+    "my brother got stabbed last year, hes outside now playing football",
 ]
 # A crisis inside an emergency, and quiet ways of not wanting to live.
 CRISIS_AND_EMERGENCY = [
@@ -125,6 +151,32 @@ async def test_past_events_are_not_answered_as_happening_now(
 ) -> None:
     reply = await real_engine.answer(text, USER)
     assert reply.reply_id not in ("emergency_help", "emergency_first_aid"), reply.reply_id
+
+
+@pytest.mark.parametrize("text", PAST_TOLD)
+async def test_a_past_attack_told_plainly_gets_the_support_after_violence(
+    real_engine: Engine, text: str
+) -> None:
+    reply = await real_engine.answer(text, USER)
+    assert reply.reply_id == "support_after_violence", (reply.reply_id, reply.kind)
+    assert not gives_999(reply)
+
+
+@pytest.mark.parametrize("text", DANGER_AGAIN)
+async def test_danger_now_from_someone_in_an_earlier_story_gets_999(
+    real_engine: Engine, text: str
+) -> None:
+    reply = await real_engine.answer(text, USER)
+    assert reply.reply_id == "emergency_help", (reply.reply_id, reply.kind)
+    assert gives_999(reply)
+
+
+@pytest.mark.parametrize("text", STORY_GOES_ON)
+async def test_a_story_that_goes_on_without_danger_gets_no_999(
+    real_engine: Engine, text: str
+) -> None:
+    reply = await real_engine.answer(text, USER)
+    assert not gives_999(reply), (reply.reply_id, reply.kind)
 
 
 @pytest.mark.parametrize("text", CRISIS_AND_EMERGENCY)
@@ -204,6 +256,8 @@ def test_none_of_these_are_training_examples() -> None:
     ours = (
         EVERYDAY
         + PAST
+        + DANGER_AGAIN
+        + STORY_GOES_ON
         + CRISIS_AND_EMERGENCY
         + DANGER_MISSPELT
         + MEDICAL
