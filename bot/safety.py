@@ -103,6 +103,14 @@ OVERDOSE = [
     r"dettol|floor cleaner|washing up liquid|toilet cleaner)\b",
 ]
 
+# Something tied round the neck, or an attempt to hang: 999 and a helpline. A scarf or a tie is
+# worn there every day, and a dog's lead is put round "his" neck, so they are not in it.
+LIGATURE = (
+    r"\b(?:tied|tying|tightened|tightening) (?:a |the |some |)(?:something|summat|rope|belt|cord|cable|wire|"
+    r"string|dressing gown cord|ligature) (?:round|around) (?:his|her|my|their|me|ma) (?:own )?neck\b|"
+    r"\bligatures?\b|\b(?:tried|trying|try|tries) (?:to|tae|2) hang (?:himself|herself|myself|themselves|meself)\b"
+)
+
 # Up to 25 words in between, tried word by word: bounded, so that a rule costs little on a long
 # message (an unbounded ".*" is tried again, character by character, after every earlier match).
 GAP = r"\S*(?: \S+){0,25}? "
@@ -199,6 +207,24 @@ MEDICAL = [
     r"(?:with|and|an|n) (?:vodka|alcohol|drink|booze|wine|beer|cider)\b",
     r"\b(?:fitting|having a fit|had a fit)\b.*\b(?:floor|shaking|wont stop|not stopping|foaming|"
     r"epilep\w*|unconscious|breathing)\b",
+    # ...and said the other way round: "shes shaking on the floor like fitting"
+    rf"\b(?:shaking|jerking|twitching|foaming|on the floor)\b{GAP}\b(?:fitting|having a seizure)\b",
+    # someone who cannot be woken, said without "up": "i cannae wake her properly"
+    r"\b(?:cant|can not|cannot|couldnt|could not) wake (?:him|her|them|my \w+|me \w+|our \w+)\b"
+    r"(?! up)(?! for| in time| early| on time| at)",
+    # a child into the medicines: "hes got into mums meds", "thought they were sweeties"
+    r"\b(?:got into|been into|been in|got hold of|into) (?:my |his |her |the |our |mums |dads |nans |grans |"
+    r"me mums |me |ma |mams |mam s |mum s )?(?:\w+ )?(?:meds|medication|tablets|pills|painkillers|paracetamol)\b",
+    rf"\b(?:drank|drunk|swallowed|ate|eaten|had|took|taken)\b{GAP}\b(?:thinking|thought|thinkin) "
+    r"(?:they were|they was|theyre|they are|them was) (?:sweets|sweeties|sweetie|candy|smarties|skittles|mints|"
+    r"vitamins|juice|pop|drinks?)\b",
+    # taken something not to wake up: "took sum stuff so i wouldnt wake up"
+    r"\b(?:took|taken|had|swallowed|necked|downed) (?:some |sum |summat |something |stuff |sum stuff |"
+    r"some stuff |loads |a load |pills |tablets |meds |)\S*(?: \S+){0,6}? "
+    r"(?:so|to|cos|coz|because|hoping|so that) (?:i|id|i would|that i|he|she|hed|shed) "
+    r"(?:wouldnt|would not|dont|do not|never|wont|will not|didnt) wake (?:up|again)\b",
+    # something tied round the neck: "he tied something round his neck", "tried to hang herself"
+    LIGATURE,
 ]
 
 EMERGENCY_INJURY = [
@@ -436,6 +462,7 @@ CRISIS_SUICIDAL = [
     r"\bjump (?:off|from|in front of) (?:a |the |)(?:\w+ ){0,2}(?:bridge|building|roof|train|car|cliff|tower|"
     r"multi ?storey|car park)\b",
     ON_THE_EDGE,
+    LIGATURE,
     # "she told me she wish she was dead" (the same person wishes it)
     r"\b(he|she|they) (?:\w+ ){0,2}(?:wish|wishes|wished|wishing) \1 (?:was|were|is|had|) ?"
     r"(?:dead|never born|not born|not here|gone|not alive)\b",
@@ -450,6 +477,15 @@ CRISIS_SUICIDAL = [
     r"\bhow (?:to|do i|can i|would i) (?:die|kill myself|end it|end my life)\b",
     r"\b(?:should|could|might|want to|wanna) (?:just |)disappear\b.*\b(?:better|without me|forever|for good|gone)\b",
     r"\bdisappeared for good\b|\bgone for good\b",
+    # "if i died, would they be better off", "would anyone notice if i was gone"
+    rf"\bif i (?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)\b{GAP}"
+    r"\b(?:better|happier|easier|(?:wouldnt|would not|not) (?:care|notice|miss))\b",
+    rf"\b(?:would|will|wud) (?:anyone|anybody|any1|they|people) (?:even |)(?:care|notice|miss me)\b{GAP}"
+    r"\bif i (?:died|was dead|was gone|wasnt here|disappeared)\b",
+    # "hes thought about stepping out in front of a bus"
+    r"\b(?:thought|thinking|thinks|think|thinkin|wants?|wanted|gonna|going|feel like|urge|tempted|about)\b"
+    r"(?: \w+){0,3} (?:step|stepping|walk|walking|jump|jumping|throw (?:myself|himself|herself)|"
+    r"throwing (?:myself|himself|herself)) (?:out )?in front of (?:a |the |)(?:bus|train|car|lorry|truck|tube|traffic)\b",
 ]
 
 CRISIS_SELF_HARM = [
@@ -488,6 +524,17 @@ CRISIS_SELF_HARM = [
     r"(?:my |a |the |me |ma )?(?:pencil )?sharpeners?\b",
     r"\bmy (?:skin|arms?|legs?|wrists?|thighs?|hands?)\b(?: \S+){0,4} (?:till|until|til|untill) "
     r"(?:it|they) (?:bleeds?|bled|bleeding|breaks?|hurts?)\b",
+    # hurting oneself against a wall: "punched the wall till my knuckles split, feels better",
+    # "hes been hitting his head off the wall when hes upset"
+    rf"\b(?:punched|punching|punch|hit|hitting|smashed|smashing) (?:the |a |our |me |my )?walls?\b{GAP}"
+    r"\b(?:feels? better|better than|calms? me|to feel|knuckles (?:are |)(?:split|bleeding|bust|burst)|"
+    r"deserve|make it stop|stop feeling)\b",
+    r"\b(?:hitting|banging|bashing|smashing|hits|bangs) (?:his|her|my|their|me|ma) (?:own )?head "
+    r"(?:off|on|against|into) (?:the |a )?(?:wall|walls|floor|door)\b",
+    # a pencil sharpener taken apart for its blade
+    rf"\b(?:sharpener|sharpeners)\b{GAP}\b(?:blade|blades)\b(?: \w+){{0,2}} (?:missing|gone|taken out|out)\b|"
+    r"\b(?:taken|took|taking|broke|broken|snapped|smashed) (?:apart |open |)(?:a |the |my |his |her |)"
+    r"(?:pencil )?sharpeners? (?:apart|open)\b|\bsharpeners? (?:taken|took|broken|snapped) (?:apart|open)\b",
 ]
 
 # Weak rules: words that are often everyday ("bleeding" from a paper cut, "hiding" from a
@@ -557,6 +604,11 @@ IDIOMS = [
     r"\b(?:im|i am|i m|literally|actually|nearly|almost) (?:dead|dying|deceased|died)\b"
     r"(?= *(?:lol|lmao|lmfao|haha|😂|🤣|💀|😭|when|$))",
     r"\bdead tired\b|\bdead (?:funny|good|easy|boring)\b",
+    # food and cooking: "stab the potato before you microwave it", "stabbing at his dinner"
+    r"\b(?:stab|stabs|stabbing|stabbed|poke|poking|prick|pricking|pierce|piercing) (?:at )?(?:a |the |his |her |"
+    r"my |me |their |some |)(?:\w+ )?(?:potato|potatoes|spud|spuds|sausages?|film|lid|dinner|tea|food|plate|"
+    r"peas|chips|meat|steak|veg|vegetables|pasta|cake|pie|lasagne|beans|yolk|egg|eggs)\b"
+    r"(?! (?:shop|shops|house|place|bar|restaurant|stall|van|takeaway|room|factory|market|hut))",
     r"\b(?:my |the |)(?:phone|battery|laptop|tablet|console|controller|plant|plants|charger|pc|ipad) "
     r"(?:is |s |)(?:about to |gonna |going to |)(?:dying|dead|died|die)\b",
     r"\b(?:could|would) (?:kill|murder|die) for\b|\bcould murder (?:a|an|some)\b",
@@ -648,6 +700,7 @@ _PAST = re.compile(
     rf"(?:in|back in|since|during|over|that) (?:{_MONTH}|the summer|summer|the holidays|half term|lockdown|covid|christmas|easter|(?:19|20)\d\d)|"
     rf"{_MONTH} (?:19|20)\d\d|\b(?:19|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     r"back in (?:the day|primary|year \d+|yr \d+|(?:first|second|third|fourth|fifth|sixth) year)|back when|"
+    r"(?:on|since) the \d{1,2}(?:st|nd|rd|th)\b|"
     r"when (?:i|he|she|they|we|my \w+) (?:was|were) (?:in (?:year|yr) \d+|in primary|younger|little|a kid|small|\d+)|"
     r"when (?:i|he|she|they|we|my \w+) (?:lived|was living|were living|used to live)|"
     r"turned out (?:fine|ok|okay|alright|to be nothing)|"
@@ -904,6 +957,36 @@ def _restore_g(match: re.Match[str]) -> str:
     return word if word in _ING_WORDS else match.group(0)
 
 
+# Scots and northern negatives, said the way the rules read them: "i cannae wake her" is
+# "i cant wake her", "he isnae breathing" is "he isnt breathing".
+_SCOTS_NOT = {
+    "cannae": "cant",
+    "canna": "cant",
+    "canny": "cant",
+    "cannie": "cant",
+    "winnae": "wont",
+    "willnae": "wont",
+    "wullnae": "wont",
+    "wilnae": "wont",
+    "dinnae": "dont",
+    "dinna": "dont",
+    "didnae": "didnt",
+    "didna": "didnt",
+    "doesnae": "doesnt",
+    "isnae": "isnt",
+    "isna": "isnt",
+    "wasnae": "wasnt",
+    "couldnae": "couldnt",
+    "wouldnae": "wouldnt",
+    "shouldnae": "shouldnt",
+    "havnae": "havent",
+    "havenae": "havent",
+    "hasnae": "hasnt",
+    "arenae": "arent",
+}
+_SCOTS = re.compile(r"\b(" + "|".join(_SCOTS_NOT) + r")\b")
+
+
 def normalise(text: str) -> str:
     """Lower case, plain letters, no apostrophes, spaced punctuation, long repeats shortened,
     dropped g's put back on the rules' words."""
@@ -914,6 +997,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s!?😂🤣💀😭🆘/]+", " ", text)
     text = re.sub(r"\b(help|pls|plz|please)(?:\1|[a-z]\b)*", r"\1", text)  # helppp -> help
     text = _DROPPED_G.sub(_restore_g, text)  # showin -> showing
+    text = _SCOTS.sub(lambda m: _SCOTS_NOT[m.group(1)], text)  # cannae -> cant
     return re.sub(r"\s+", " ", text).strip()
 
 

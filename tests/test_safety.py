@@ -886,3 +886,44 @@ def test_someone_from_an_earlier_story_here_now_is_danger_now(text: str) -> None
 )
 def test_a_story_that_goes_on_without_anyone_here_stays_over(text: str) -> None:
     assert not net.scan(text).emergency_now
+
+
+def test_scots_negatives_are_read_as_plain_ones() -> None:
+    assert (
+        normalise("I cannae wake her, she isnae breathing") == "i cant wake her she isnt breathing"
+    )
+    assert normalise("Dinnae tell ma mum") == "dont tell ma mum"
+    # only whole words
+    assert normalise("cannaebis") == "cannaebis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad tied a cord round his neck, hes awake but confused",
+        "she tried to hang herself in the bathroom",
+        "there was a ligature in his room",
+    ],
+)
+def test_something_tied_round_the_neck_is_medical_and_a_crisis(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.medical and signals.crisis == "crisis_suicidal", signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wrapped my scarf round my neck and went out",
+        "tied his school tie round his neck for the photo",
+        "put the collar round his neck and clipped the lead on",
+    ],
+)
+def test_a_scarf_a_tie_or_a_collar_is_not_a_ligature(text: str) -> None:
+    signals = net.scan(text)
+    assert not signals.medical and signals.crisis is None, signals
+
+
+def test_food_is_stabbed_in_the_kitchen_but_a_stabbing_at_the_cake_shop_is_not_food() -> None:
+    assert net.scan("stab the jacket potato a few times first").emergency is None
+    signals = net.scan("theres been a stabbing at the cake shop, someone is bleeding")
+    assert signals.emergency == "emergency_first_aid" and signals.emergency_now
