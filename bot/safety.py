@@ -225,6 +225,22 @@ MEDICAL = [
     r"(?:wouldnt|would not|dont|do not|never|wont|will not|didnt) wake (?:up|again)\b",
     # something tied round the neck: "he tied something round his neck", "tried to hang herself"
     LIGATURE,
+    # medicine taken on purpose: "ive taken my brothers medication on purpose"
+    r"\b(?:taken|took|swallowed|had|necked) (?:my |his |her |their |mums |dads |brothers |sisters |nans |grans |"
+    r"the |some |a lot of |loads of |)(?:\w+ )?(?:pills|tablets|meds|medication|medicine|paracetamol|painkillers|"
+    r"antidepressants|sleeping pills|insulin)\b(?: \w+){0,3} on purpose\b",
+    # tablets taken, and how the person is now: "took tablets last night, shes slurring her words"
+    rf"\b(?:took|taken|swallowed|had|overdosed)\b{GAP}\b(?:pills|tablets|meds|medication|an overdose|paracetamol)\b"
+    rf"{GAP}\b(?:slurring|slurred|cant stay awake|keeps? falling asleep|being sick|throwing up|gone yellow|"
+    r"turning yellow|heart (?:is |s )?(?:racing|pounding)|cant breathe|confused|shaking)\b",
+    # a fit said by how it looks: "shakin all over on the floor like a fit", "his eyes rolled back"
+    rf"\b(?:shaking|jerking|twitching|on the floor)\b{GAP}\blike (?:a |hes having a |shes having a |)fit\b",
+    r"\b(?:his|her|their) eyes (?:are |have |)(?:all |)(?:rolled|rolling|rolled right|gone) (?:back|up)\b",
+    # a cut that leaves them faint: "cut my arm n im that dizzy"
+    rf"\b(?:cut|slashed|sliced|slit) (?:my|his|her|me|ma|their) (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)\b"
+    rf"{GAP}\b(?:dizzy|faint|lightheaded|light headed|blacking out|going white|passing out)\b",
+    rf"\b(?:dizzy|faint|lightheaded|light headed)\b{GAP}\b(?:cut|slashed|sliced|slit) (?:my|his|her|me|ma|their) "
+    r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)\b",
 ]
 
 EMERGENCY_INJURY = [
@@ -275,7 +291,18 @@ EMERGENCY_INJURY = [
 ]
 
 # What kind of knife: "a massive knife", "the bread knife".
-KIND = r"(?:big |massive |huge |long |kitchen |bread |carving |steak |stanley |)"
+# Something hidden on someone that they say they will use: "hes got something in his jacket and
+# hell use it". A danger rule, and plain words of harm that the classifier never drops.
+HIDDEN_WEAPON = (
+    r"\b(?:something|summat|sumthin|sumthing|a weapon|a blade|a knife)\b (?:in|under|down|up) (?:his|her|their|the) "
+    r"(?:jacket|coat|pocket|hoodie|waistband|bag|trousers|sleeve|jumper)\b"
+    r"\S*(?: \S+){0,25}? \b(?:use it|using it|pull it out|get it out)\b"
+)
+# What kind of knife, or a guess at it: "with what looks like a machete".
+KIND = (
+    r"(?:(?:what looks like|what looked like|what i think is|what might be|something like|summat like) "
+    r"(?:a |an |)|)(?:big |massive |huge |long |kitchen |bread |carving |steak |stanley |)"
+)
 
 # Someone armed, here: "a man wi a knife is walkin up n doon oor street", "theres a guy waving
 # a machete about on our street", "somone with a knife at the bus station".
@@ -407,6 +434,20 @@ EMERGENCY_DANGER = [
     rf"\b(?:seen|saw|see) (?:a |an |the |)?{KNIFE} (?:come|came|coming) out\b",
     # "someone outside wiv a knife", "right now holding a knife"
     rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b",
+    # a threat from people waiting: "two boys outside said theyll do him when he comes out",
+    # "one just shouted hes going to get tyler" (circling the school)
+    rf"\b(?:said|saying|says|shouted|shouting|told (?:him|her|me|us|them)|threatened|threatening) (?:that )?"
+    r"(?:they|he|she|theyll|hell|shell|they will|he will|she will|theyre|hes|shes|they are|he is|she is)"
+    r"(?: gonna| going to| goin to|) (?:do|get|stab|shank|jump|batter|kill|hurt|merk|wet|rush|bang|have) "
+    rf"(?:him|her|me|us|them|[a-z]+)\b{GAP}\b(?:when (?:he|she|they|i|we) (?:comes?|gets?|goes|leaves?|walks?) "
+    r"out|outside|waiting|circling|surrounding|at the (?:gate|gates|door|front))\b",
+    rf"\b(?:outside|waiting|circling|surrounding|at the (?:gate|gates|door))\b{GAP}\b(?:said|saying|says|shouted|"
+    r"shouting|threatened|threatening) (?:that )?(?:they|he|she|theyll|hell|shell|they will|he will|she will|"
+    r"theyre|hes|shes)(?: gonna| going to| goin to|) (?:do|get|stab|shank|jump|batter|kill|hurt|merk|wet|rush) "
+    r"(?:him|her|me|us|them|[a-z]+)\b",
+    # something hidden on them that they say they will use: "hes got something in his jacket and
+    # hell use it"
+    HIDDEN_WEAPON,
     # "somebody's broken in", "someone is breaking in downstairs" (not into a car or a shed)
     rf"\b{INTRUDER}s? (?:has |have |s |is |are |re |just |)(?:broken|broke|breaking) in(?:to)?\b"
     r"(?! (?:my|his|her|their|our|the|a|me|ma) (?:\w+ )?(?:car|van|shed|garage|locker|account|"
@@ -530,7 +571,12 @@ CRISIS_SELF_HARM = [
     r"\b(?:feels? better|better than|calms? me|to feel|knuckles (?:are |)(?:split|bleeding|bust|burst)|"
     r"deserve|make it stop|stop feeling)\b",
     r"\b(?:hitting|banging|bashing|smashing|hits|bangs) (?:his|her|my|their|me|ma) (?:own )?head "
-    r"(?:off|on|against|into) (?:the |a )?(?:wall|walls|floor|door)\b",
+    r"(?:off|on|against|into) (?:the |a |his |her |my |their |me |ma )?(?:\w+ )?(?:wall|walls|floor|door)\b",
+    # signs others see: "plasters on her wrists", "scratches all up his forearm", "burns herself
+    # with hair straighteners"
+    r"\b(?:plasters|bandages|scratches|marks|cuts|scars|burns) (?:on|all (?:up|over|down)) (?:her|his|their) "
+    r"(?:fore)?(?:arms?|wrists?|thighs?)\b",
+    r"\b(?:burns|cuts|hurts|harms|scratches|hits|punches|starves) (?:himself|herself|themselves|themself)\b",
     # a pencil sharpener taken apart for its blade
     rf"\b(?:sharpener|sharpeners)\b{GAP}\b(?:blade|blades)\b(?: \w+){{0,2}} (?:missing|gone|taken out|out)\b|"
     r"\b(?:taken|took|taking|broke|broken|snapped|smashed) (?:apart |open |)(?:a |the |my |his |her |)"
@@ -812,7 +858,7 @@ _DANGER_WORDS = re.compile(
 # Someone hurt or in danger now, said plainly: "bleeding loads", "not breathing", someone who
 # has broken in or is in the house or garden, people with knives waiting for us.
 _PLAIN_HARM = re.compile(
-    rf"\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
+    rf"{HIDDEN_WEAPON}|\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
     r"losing (?:loads of |so much |)blood|this is real|"
     rf"{INTRUDER}s? (?:has |have |s |just |)(?:broke|broken|breaking|is breaking|are breaking) in|"
     rf"(?:{INTRUDER} (?:is |s |are |re |)|there(?:s| is| are|re) (?:a |an |some |)"
@@ -834,7 +880,8 @@ _HERE_AGAIN = re.compile(
     r"just (?:walked|came|come|burst|stormed) (?:in|into))\b"
 )
 _STRONG_NOW = re.compile(
-    rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b"
+    rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b|"
+    r"\b(?:is|s|are|re|been|keeps?|hes|shes|im) (?:\w+ )?(?:slurring|slurred)\b"
 )
 
 

@@ -927,3 +927,28 @@ def test_food_is_stabbed_in_the_kitchen_but_a_stabbing_at_the_cake_shop_is_not_f
     assert net.scan("stab the jacket potato a few times first").emergency is None
     signals = net.scan("theres been a stabbing at the cake shop, someone is bleeding")
     assert signals.emergency == "emergency_first_aid" and signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    ("text", "medical"),
+    [
+        ("ive taken my brothers medication on purpose", True),
+        ("took tablets last night and shes been slurring her words all morning", True),
+        ("hes shaking on the floor like a fit", True),
+        ("his eyes have rolled back", True),
+        ("cut my arm and im proper dizzy now", True),
+        ("took my hayfever tablets this morning", False),
+        ("i rolled my eyes at him", False),
+        ("cut my fringe and im dizzy from the hairspray", False),
+    ],
+)
+def test_how_someone_is_after_tablets_a_fit_or_a_cut_is_medical(text: str, medical: bool) -> None:
+    assert net.scan(text).medical is medical
+
+
+def test_a_hidden_weapon_they_say_they_will_use_is_never_dropped() -> None:
+    signals = net.scan("the man at the gate says hes got something in his jacket and hell use it")
+    assert signals.emergency == "emergency_help" and signals.plain_harm
+    # the classifier sure it is an ordinary day cannot take 999 away
+    verdict = SafetyPolicy().decide(signals, {"everyday": 0.99, "danger_now": 0.01})
+    assert verdict.emergency is not None

@@ -53,6 +53,8 @@ EVERYDAY = [
     "how long do i stab the potatoes for",
     "tied a scarf round my neck cos its freezing",
     "i cannae wake my brother up for school, hes a nightmare",
+    "my mum said shell kill me when i get home cos i broke the telly",
+    "my eyes rolled back so hard when he said that",
 ]
 # Events that are over, said with dates, days and other time words.
 PAST = [
@@ -101,6 +103,8 @@ CRISIS_AND_EMERGENCY = [
     # something taken so as not to wake up, something tied round the neck
     "took a load of stuff so id never wake up again",
     "my sister tied a belt round her neck in her room, shes breathing but really out of it",
+    "ive taken my mums tablets on purpose and my heart is going mad",
+    "i cut my wrist and now im really lightheaded",
 ]
 # A body in danger, whatever the words around it ("by accident" is everyday talk, poison is not):
 # the classifier may doubt these, but 999 stays at the top.
@@ -115,6 +119,10 @@ MEDICAL = [
     "my cousin is jerking about on the floor, i think hes fitting",
     "my little sister got into my nans tablets, shes 4",
     "my brother ate a load of them thinking they were sweets",
+    # how a fit looks, and how someone is after tablets
+    "my dad is on the floor shaking like hes having a fit",
+    "her eyes are rolling back and shes twitching",
+    "she took pills this morning and now shes slurring and cant stay awake",
 ]
 # Danger now, spelt as people spell it.
 DANGER_MISSPELT = [
@@ -122,6 +130,10 @@ DANGER_MISSPELT = [
     "sumone is banging on the door and shouting",
     "a lad on the bus keeps showin me his blade n sayin get off wi him",
     "theres a man wavin a machete about outside the shop",
+    # a guess at the weapon, a threat from people waiting, something hidden they will use
+    "theres a lad by the bus stop with what looks like a machete right now",
+    "three boys outside the chippy said theyll do my brother when he comes out",
+    "a man in the car park says hes got something in his coat and hell use it",
 ]
 PASSIVE_CRISIS = [
     "i dont see the point of anything anymore",
@@ -136,6 +148,8 @@ HIDDEN_SELF_HARM = [
     "punching the wall till my knuckles are split, it feels better than crying",
     "she keeps banging her head against the wall when shes stressed",
     "found my sons pencil sharpener broken apart and the blade gone",
+    "her mum found plasters all up her forearms",
+    "my son burns himself with a lighter when hes angry",
 ]
 # Reporting, said in ways the first round's data did not cover.
 REPORTING = [
