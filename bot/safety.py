@@ -243,6 +243,13 @@ MEDICAL = [
     r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)\b",
 ]
 
+# Stabbed, in slang or not, and asking for help: "i got wet up i need help". A rule, and plain
+# words of harm that the classifier never drops.
+STABBED_HELP = (
+    r"\b(?:got|been|just got|get|getting) (?:wet up|wetted|cheffed|chefed|chefd|opened up|shanked|stabbed)\b"
+    r"\S*(?: \S+){0,25}? "
+    r"\b(?:i need help|need help|help me|pls help|please help|plz help|ambulance|bleeding|blood)\b"
+)
 EMERGENCY_INJURY = [
     r"\b(?:still|wont stop|not stop|cant stop|keeps?|wont stop) (?:bleeding|bleding|bleedin)\b|"
     r"\b(?:bleeding|bleding|bleedin) (?:loads|so much|everywhere|bad|badly|heavily|out|a lot)\b|"
@@ -266,8 +273,7 @@ EMERGENCY_INJURY = [
     r"\b(?:soaking|soaked|seeping|bleeding|bleedin|coming) through (?:the |my |his |her |a |me )?(?:\w+ )?"
     r"(?:jumper|towel|top|shirt|bandage|hoodie|tshirt|t shirt|dressing|tea towel)\b|\bits soaking through\b",
     # "i got wet up i need help"
-    rf"\b(?:got|been|just got|get|getting) (?:wet up|wetted|cheffed|chefed|chefd|opened up|shanked|stabbed)\b{GAP}"
-    r"\b(?:i need help|need help|help me|pls help|please help|plz help|ambulance|bleeding|blood)\b",
+    STABBED_HELP,
     r"\b(?:cut|slit|slashed|sliced) (?:his|her|their|my|me) (?:own )?wrists?\b",
     # a burn: "a full pan of fryer oil down his arm" (a kettle pulled over, or skin that
     # blisters, is a MEDICAL rule)
@@ -288,6 +294,10 @@ EMERGENCY_INJURY = [
     r".*\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b",
     r"\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b.*"
     r"\b(?:collapsed|passed out|unconscious|knocked out|lying on the (?:floor|ground|pavement))\b",
+    # beaten and left lying somewhere: "got battered an im lyin in the woods"
+    rf"\b(?:battered|beaten up|beat up|kicked in|jumped|stamped on|attacked)\b{GAP}\b(?:im|i am|hes|shes|he is|"
+    r"she is|theyre|still|just) (?:lying|lyin|laying|layin) (?:on|in) (?:the |a |some )?(?:floor|ground|pavement|road|"
+    r"street|woods|park|grass|mud|alley|alleyway|gutter|field|bushes)\b",
 ]
 
 # What kind of knife: "a massive knife", "the bread knife".
@@ -577,6 +587,9 @@ CRISIS_SELF_HARM = [
     r"\b(?:plasters|bandages|scratches|marks|cuts|scars|burns) (?:on|all (?:up|over|down)) (?:her|his|their) "
     r"(?:fore)?(?:arms?|wrists?|thighs?)\b",
     r"\b(?:burns|cuts|hurts|harms|scratches|hits|punches|starves) (?:himself|herself|themselves|themself)\b",
+    # hiding what would show it: "been hiding plasters in me locker", "hiding the marks"
+    r"\b(?:hiding|hide|hid|hidin) (?:the |my |me |ma |all the |)(?:plasters|bandages|razors?|razor blades|"
+    r"marks|cuts|scars|burns|arms|wrists)\b",
     # a pencil sharpener taken apart for its blade
     rf"\b(?:sharpener|sharpeners)\b{GAP}\b(?:blade|blades)\b(?: \w+){{0,2}} (?:missing|gone|taken out|out)\b|"
     r"\b(?:taken|took|taking|broke|broken|snapped|smashed) (?:apart |open |)(?:a |the |my |his |her |)"
@@ -858,7 +871,7 @@ _DANGER_WORDS = re.compile(
 # Someone hurt or in danger now, said plainly: "bleeding loads", "not breathing", someone who
 # has broken in or is in the house or garden, people with knives waiting for us.
 _PLAIN_HARM = re.compile(
-    rf"{HIDDEN_WEAPON}|\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
+    rf"{HIDDEN_WEAPON}|{STABBED_HELP}|\b(?:still bleeding|{HEAVY_BLEEDING}|wont stop bleeding|not breathing|{CANT_WAKE}|"
     r"losing (?:loads of |so much |)blood|this is real|"
     rf"{INTRUDER}s? (?:has |have |s |just |)(?:broke|broken|breaking|is breaking|are breaking) in|"
     rf"(?:{INTRUDER} (?:is |s |are |re |)|there(?:s| is| are|re) (?:a |an |some |)"
@@ -1265,7 +1278,9 @@ class SafetyPolicy:
     A strong rule's emergency (no time words say it is over) is
       clear      when the message says it is still happening ("wont stop", "right now") or
                  now >= strong_clear, unless everyday >= everyday_veto;
-      uncertain  otherwise, unless everyday >= drop_at (an everyday use of the words).
+      uncertain  otherwise, unless everyday >= drop_at (an everyday use of the words) and no
+                 crisis rule fired (someone who says they are hurt and do not want to live is not
+                 having an ordinary day, whatever the classifier reads).
     A weak rule's emergency ("bleeding", "got juked", "hiding") is clear when now >= now_clear
     and everyday < everyday_veto, uncertain when now >= weak_uncertain and everyday <
     drop_at, and otherwise dropped.
@@ -1316,7 +1331,7 @@ class SafetyPolicy:
         if signals.emergency_now and not signals.weak:
             if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
-            elif everyday < self.drop_at or signals.medical or signals.plain_harm:
+            elif everyday < self.drop_at or signals.medical or signals.plain_harm or signals.crisis:
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"

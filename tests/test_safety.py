@@ -952,3 +952,21 @@ def test_a_hidden_weapon_they_say_they_will_use_is_never_dropped() -> None:
     # the classifier sure it is an ordinary day cannot take 999 away
     verdict = SafetyPolicy().decide(signals, {"everyday": 0.99, "danger_now": 0.01})
     assert verdict.emergency is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "got kicked in and im lying in the park, i dont want to be here anymore",
+        "i got wet up i need help",
+        "got battered and im lying in the woods, i dont want to live",
+    ],
+)
+def test_a_hurt_person_in_crisis_or_asking_for_help_keeps_999_whatever_the_classifier_reads(
+    text: str,
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid", signals
+    # the classifier sure it is an ordinary day: 999 stays at the top (the line above the answer)
+    verdict = SafetyPolicy().decide(signals, {"everyday": 0.95, "suicidal": 0.05})
+    assert verdict.emergency is not None, verdict.why
