@@ -111,6 +111,10 @@ LIGATURE = (
     r"\bligatures?\b|\b(?:tried|trying|try|tries) (?:to|tae|2) hang (?:himself|herself|myself|themselves|meself)\b"
 )
 
+# A cut to an arm or a leg, and feeling faint: said together, someone is hurt now.
+CUT_LIMB = r"(?:cut|slashed|sliced|slit) (?:my|his|her|me|ma|their) (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)"
+FAINT = r"(?:dizzy|faint|lightheaded|light headed)"
+
 # Up to 25 words in between, tried word by word: bounded, so that a rule costs little on a long
 # message (an unbounded ".*" is tried again, character by character, after every earlier match).
 GAP = r"\S*(?: \S+){0,25}? "
@@ -236,18 +240,15 @@ MEDICAL = [
     # a fit said by how it looks: "shakin all over on the floor like a fit", "his eyes rolled back"
     rf"\b(?:shaking|jerking|twitching|on the floor)\b{GAP}\blike (?:a |hes having a |shes having a |)fit\b",
     r"\b(?:his|her|their) eyes (?:are |have |)(?:all |)(?:rolled|rolling|rolled right|gone) (?:back|up)\b",
-    # a cut that leaves them faint: "cut my arm n im that dizzy"
-    rf"\b(?:cut|slashed|sliced|slit) (?:my|his|her|me|ma|their) (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)\b"
-    rf"{GAP}\b(?:dizzy|faint|lightheaded|light headed|blacking out|going white|passing out)\b",
-    rf"\b(?:dizzy|faint|lightheaded|light headed)\b{GAP}\b(?:cut|slashed|sliced|slit) (?:my|his|her|me|ma|their) "
-    r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs)\b",
+    # a cut that leaves them faint, either way round: "cut my arm n im that dizzy"
+    rf"\b{CUT_LIMB}\b{GAP}\b(?:{FAINT}|blacking out|going white|passing out)\b",
+    rf"\b{FAINT}\b{GAP}\b{CUT_LIMB}\b",
 ]
 
 # Stabbed, in slang or not, and asking for help: "i got wet up i need help". A rule, and plain
 # words of harm that the classifier never drops.
 STABBED_HELP = (
-    r"\b(?:got|been|just got|get|getting) (?:wet up|wetted|cheffed|chefed|chefd|opened up|shanked|stabbed)\b"
-    r"\S*(?: \S+){0,25}? "
+    rf"\b(?:got|been|just got|get|getting) (?:wet up|wetted|cheffed|chefed|chefd|opened up|shanked|stabbed)\b{GAP}"
     r"\b(?:i need help|need help|help me|pls help|please help|plz help|ambulance|bleeding|blood)\b"
 )
 EMERGENCY_INJURY = [
@@ -300,13 +301,21 @@ EMERGENCY_INJURY = [
     r"street|woods|park|grass|mud|alley|alleyway|gutter|field|bushes)\b",
 ]
 
-# What kind of knife: "a massive knife", "the bread knife".
+# A threat said by people waiting for someone: "said theyll do him", "shouted hes going to get
+# tyler", and where they wait.
+THREAT = (
+    r"(?:said|saying|says|shouted|shouting|told (?:him|her|me|us|them)|threatened|threatening) (?:that )?"
+    r"(?:they|he|she|theyll|hell|shell|they will|he will|she will|theyre|hes|shes|they are|he is|she is)"
+    r"(?: gonna| going to| goin to|) (?:do|get|stab|shank|jump|batter|kill|hurt|merk|wet|rush|bang|have) "
+    r"(?:him|her|me|us|them|[a-z]+)"
+)
+WAITING = r"(?:outside|waiting|circling|surrounding|at the (?:gate|gates|door|front))"
 # Something hidden on someone that they say they will use: "hes got something in his jacket and
 # hell use it". A danger rule, and plain words of harm that the classifier never drops.
 HIDDEN_WEAPON = (
     r"\b(?:something|summat|sumthin|sumthing|a weapon|a blade|a knife)\b (?:in|under|down|up) (?:his|her|their|the) "
-    r"(?:jacket|coat|pocket|hoodie|waistband|bag|trousers|sleeve|jumper)\b"
-    r"\S*(?: \S+){0,25}? \b(?:use it|using it|pull it out|get it out)\b"
+    rf"(?:jacket|coat|pocket|hoodie|waistband|bag|trousers|sleeve|jumper)\b{GAP}"
+    r"\b(?:use it|using it|pull it out|get it out)\b"
 )
 # What kind of knife, or a guess at it: "with what looks like a machete".
 KIND = (
@@ -444,17 +453,10 @@ EMERGENCY_DANGER = [
     rf"\b(?:seen|saw|see) (?:a |an |the |)?{KNIFE} (?:come|came|coming) out\b",
     # "someone outside wiv a knife", "right now holding a knife"
     rf"\b{NOW}\b(?: \w+){{0,2}} {HOLDING} (?:a |an |the |his |her |their |some |){KIND}{KNIFE}\b",
-    # a threat from people waiting: "two boys outside said theyll do him when he comes out",
-    # "one just shouted hes going to get tyler" (circling the school)
-    rf"\b(?:said|saying|says|shouted|shouting|told (?:him|her|me|us|them)|threatened|threatening) (?:that )?"
-    r"(?:they|he|she|theyll|hell|shell|they will|he will|she will|theyre|hes|shes|they are|he is|she is)"
-    r"(?: gonna| going to| goin to|) (?:do|get|stab|shank|jump|batter|kill|hurt|merk|wet|rush|bang|have) "
-    rf"(?:him|her|me|us|them|[a-z]+)\b{GAP}\b(?:when (?:he|she|they|i|we) (?:comes?|gets?|goes|leaves?|walks?) "
-    r"out|outside|waiting|circling|surrounding|at the (?:gate|gates|door|front))\b",
-    rf"\b(?:outside|waiting|circling|surrounding|at the (?:gate|gates|door))\b{GAP}\b(?:said|saying|says|shouted|"
-    r"shouting|threatened|threatening) (?:that )?(?:they|he|she|theyll|hell|shell|they will|he will|she will|"
-    r"theyre|hes|shes)(?: gonna| going to| goin to|) (?:do|get|stab|shank|jump|batter|kill|hurt|merk|wet|rush) "
-    r"(?:him|her|me|us|them|[a-z]+)\b",
+    # a threat from people waiting, either way round: "two boys outside said theyll do him when
+    # he comes out", "circling the school, one just shouted hes going to get tyler"
+    rf"\b{THREAT}\b{GAP}\b(?:when (?:he|she|they|i|we) (?:comes?|gets?|goes|leaves?|walks?) out|{WAITING})\b",
+    rf"\b{WAITING}\b{GAP}\b{THREAT}\b",
     # something hidden on them that they say they will use: "hes got something in his jacket and
     # hell use it"
     HIDDEN_WEAPON,
@@ -1071,11 +1073,13 @@ class SafetyNet:
             return Signals()
         idiom = False
         filtered = rules()
-        index = filtered.first(_IDIOMS, norm, filtered.candidates(norm))
+        candidates = filtered.candidates(norm)
+        index = filtered.first(_IDIOMS, norm, candidates)
         while index is not None:
             norm = _IDIOMS[index].sub(" ", norm)
             idiom = True
-            index = filtered.first(_IDIOMS, norm, filtered.candidates(norm), index + 1)
+            candidates = filtered.candidates(norm)  # the text changed
+            index = filtered.first(_IDIOMS, norm, candidates, index + 1)
         # Long messages are read in overlapping windows: each rule then costs the same
         # however long the message, and a cry for help at the end is still found. The window
         # where an emergency rule fires decides the time words that go with it.
@@ -1083,8 +1087,10 @@ class SafetyNet:
         if starts[-1] + WINDOW < len(norm):
             starts.append(len(norm) - WINDOW)
         found = Signals()
+        # One window (almost every message): its candidates are the ones just worked out.
+        whole = candidates if len(starts) == 1 else None
         for start in starts:
-            window = _scan_window(norm[start : start + WINDOW], filtered)
+            window = _scan_window(norm[start : start + WINDOW], filtered, whole)
             found = _merge(found, window)
             if found.emergency_now and found.crisis:
                 break
@@ -1111,8 +1117,11 @@ def _first_emergency(norm: str, filtered: Prefilter, found: int) -> tuple[str, s
     return None
 
 
-def _scan_window(norm: str, filtered: Prefilter) -> Signals:
-    candidates = filtered.candidates(norm)
+def _scan_window(norm: str, filtered: Prefilter, candidates: int | None = None) -> Signals:
+    """The signals of one window of a message; `candidates`, when known, are the patterns that
+    may match it (bot/prefilter.py)."""
+    if candidates is None:
+        candidates = filtered.candidates(norm)
 
     def has(pattern: re.Pattern[str]) -> bool:
         return filtered.search(pattern, norm, candidates)
