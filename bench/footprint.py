@@ -42,8 +42,8 @@ sys.path.insert(0, str(ROOT))
 from bench.load import (  # noqa: E402
     MODEL,
     Result,
-    _parse_load,
     cpu_seconds,
+    parse_load,
     percentile,
     run_bot_phase,
     typed_messages,
@@ -128,7 +128,7 @@ def rasa_window(
     texts = typed_messages()
     random.Random(1).shuffle(texts)
     before = cpu_seconds(process.pid)
-    result = asyncio.run(_parse_load(url, texts * 10, rate, count))
+    result = asyncio.run(parse_load(url, texts * 10, rate, count))
     result.cpu_seconds = cpu_seconds(process.pid) - before
     return result
 

@@ -207,7 +207,7 @@ def run_bot_phase(
         return result, startup, memory
 
 
-async def _parse_load(url: str, texts: list[str], rate: float | None, count: int) -> Result:
+async def parse_load(url: str, texts: list[str], rate: float | None, count: int) -> Result:
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=64)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
@@ -248,10 +248,10 @@ def run_rasa_phase(
         texts = typed_messages()
         random.Random(1).shuffle(texts)
         before = cpu_seconds(process.pid)
-        paced = asyncio.run(_parse_load(url, texts, rate, int(rate * seconds)))
+        paced = asyncio.run(parse_load(url, texts, rate, int(rate * seconds)))
         paced.cpu_seconds = cpu_seconds(process.pid) - before
         before = cpu_seconds(process.pid)
-        flat = asyncio.run(_parse_load(url, texts * 10, None, flat_out_count))
+        flat = asyncio.run(parse_load(url, texts * 10, None, flat_out_count))
         flat.cpu_seconds = cpu_seconds(process.pid) - before
     finally:
         stop_rasa_server(process)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,7 +98,12 @@ _ADD_USER = text(
 _USER_IDS = select(users.c.pseudonym, users.c.id).where(
     users.c.pseudonym.in_(bindparam("pseudonyms", expanding=True))
 )
-_INSERTS = {table: insert(table) for table in (events, not_understood, feedback, hide_messages)}
+
+
+@cache
+def _insert(table: Table) -> Any:
+    """The plain INSERT for a table, built once."""
+    return insert(table)
 
 
 def _resolve(op: _Op, result: Any) -> None:
@@ -865,8 +871,7 @@ class Store:
 
         def flush() -> None:
             for table, rows in pending.items():
-                statement = _INSERTS[table] if table in _INSERTS else insert(table)
-                conn.execute(statement, rows)
+                conn.execute(_insert(table), rows)
             pending.clear()
 
         known_until = 0
