@@ -87,6 +87,12 @@ UNRESPONSIVE = (
     r"getting up|get up|opening (?:his|her|their) eyes)"
 )
 
+# Medicines by name, often what an overdose is taken of: "swallowed all my sertraline".
+DRUGS = (
+    r"(?:sertraline|fluoxetine|citalopram|escitalopram|prozac|amitriptyline|mirtazapine|propranolol|diazepam|"
+    r"valium|xanax|tramadol|morphine|oxycodone|insulin|aspirin|naproxen|lithium|quetiapine|melatonin|"
+    r"iron tablets|anti ?depressants)"
+)
 # An overdose or poison taken: an ambulance is needed (an emergency rule) and, as it is most
 # often done on purpose, a helpline too (a crisis rule).
 OVERDOSE = [
@@ -94,21 +100,37 @@ OVERDOSE = [
     r"(?:overdosed|od d|oded|taken an overdose|took an overdose|had an overdose)\b",
     r"\b(?:taken|took|swallowed|swallowing|necked|downed|had) (?:like |about |around |over |)"
     r"(?:all (?:of )?(?:my|the|her|his|mums?|dads?)|a (?:whole|full) (?:packet|box|bottle)|(?:a )?(?:load|loads|lots|bunch) of|"
-    r"too many|\d+|twenty|thirty|fifty|a handful of|handfuls of)"
+    # a number of them: five or more ("took 2 paracetamol for my headache" is a normal dose)
+    r"too many|[5-9]|[1-9]\d+|twenty|thirty|fifty|a handful of|handfuls of)"
     r"(?: (?:of )?(?:my|the|her|his|mums?|dads?))?(?: \w+)? "
     r"(?:pills|tablets|paracetamol|ibuprofen|painkillers|sleeping pills|sleeping tablets|antidepressants|"
-    r"meds|medication|medicine|co codamol|codeine)\b",
+    rf"meds|medication|medicine|co codamol|codeine|{DRUGS})\b",
     r"\b(?:drank|drunk|swallowed|drinking|necked|downed) (?:some |a bottle of |the |)"
     r"(?:bleach|cleaning stuff|cleaning products?|cleaner|antifreeze|weed killer|poison|"
     r"dettol|floor cleaner|washing up liquid|toilet cleaner)\b",
+    # a bottle or a packet of pills, or all of them: "had half a bottle of pills", "taken my
+    # sleeping tablets... all of them"
+    r"\b(?:had|took|taken|swallowed|swallowing|necked|downed|ate|eaten) (?:like |about |around |over |nearly |"
+    r"almost |)(?:half|a whole|a full|all|most|the rest) (?:of )?(?:a |the |my |his |her |me |mums? |dads? |nans? |)"
+    r"(?:bottle|packet|pack|box|strip|tub|blister pack|sheet|tube)s? (?:of )?(?:\w+ )?(?:pills|tablets|meds|"
+    r"medication|medicine|paracetamol|ibuprofen|painkillers|antidepressants|sleeping pills|sleeping tablets|"
+    r"codeine|co codamol)\b",
+    r"\b(?:had|took|taken|swallowed|necked|downed) (?:my |his |her |their |the |me |mums? |dads? |nans? |grans? |)"
+    r"(?:\w+ ){0,2}(?:pills|tablets|meds|medication|medicine|paracetamol|painkillers|antidepressants) "
+    r"(?:\w+ )?(?:all of (?:them|em|it)|the (?:whole|full) (?:lot|box|packet|bottle))\b",
+    # "i swallowed all the pills i could find"
+    r"\ball (?:the )?(?:tablets|pills|meds|medicine|medication|painkillers)s? (?:i|we|he|she|they) (?:could |can |)"
+    r"(?:find|found|had|have|got)\b",
 ]
 
 # Something tied round the neck, or an attempt to hang: 999 and a helpline. A scarf or a tie is
 # worn there every day, and a dog's lead is put round "his" neck, so they are not in it.
 LIGATURE = (
-    r"\b(?:tied|tying|tightened|tightening) (?:a |the |some |)(?:something|summat|rope|belt|cord|cable|wire|"
+    r"\b(?:tied|tying|tightened|tightening) (?:a |the |some |)(?:something|summat|sumthin|sumthing|somethin|smth|rope|belt|cord|cable|wire|"
     r"string|dressing gown cord|ligature) (?:round|around) (?:his|her|my|their|me|ma) (?:own )?neck\b|"
-    r"\bligatures?\b|\b(?:tried|trying|try|tries) (?:to|tae|2) hang (?:himself|herself|myself|themselves|meself)\b"
+    r"\bligatures?\b|\b(?:tried|trying|try|tries) (?:to|tae|2) hang (?:himself|herself|myself|themselves|meself)\b|"
+    r"\b(?:tried|trying|try|tries) (?:to|tae|2) (?:strangle|choke|suffocate|smother) "
+    r"(?:himself|herself|myself|themselves|meself)\b"
 )
 
 # A cut to an arm or a leg, and feeling faint: said together, someone is hurt now.
@@ -128,9 +150,12 @@ ON_THE_EDGE = (
 
 # Someone up high now who speaks of ending it: "im on the bridge rn and i want it all to end".
 UP_HIGH = (
-    r"(?:im|i am|were|we are|hes|shes|he is|she is) (?:stood |standing |sat |sitting |)on "
-    r"(?:top of |the top of |the edge of |)(?:the |a )(?:\w+ )?(?:roof|multi ?storey|bridge|ledge|cliff|"
-    r"tower block|car park roof)"
+    r"(?:(?:im|i am|were|we are|hes|shes|he is|she is) (?:stood |standing |sat |sitting |)|(?:^|\bnow )"
+    r"(?:stood|standing|sat|sitting) )on "
+    r"(?:top of |the top of |the edge of |the edge at |)(?:the |a )(?:\w+ )?(?:roof|multi ?storey|bridge|ledge|cliff|"
+    r"tower block|car park roof|quarry|viaduct|pier|harbour wall|sea wall|dam|railway bridge|motorway bridge)|"
+    r"(?:^|\b(?:im|i am|hes|shes|he is|she is|now) )(?:stood |standing |sat |sitting |)on the edge(?: (?:of|at) "
+    r"(?:the |a )(?:\w+ )?(?:\w+))?"
 )
 ENDING = (
     r"(?:end it|end it all|all to end|it all to end|kill myself|jump|die|not be here|goodbye|"
@@ -174,16 +199,17 @@ MEDICAL = [
     r"(?:him|her|them|\w+|my \w+|me \w+|our \w+) (?:up|to wake up)\b(?! for| in time| early)",
     r"\bseizure\b(?!s? (?:in|on) (?:the|a|my) (?:game|film|show))",
     # a bad burn: "a full pan of fryer oil down his arm", "pulled the kettle ower hersel"
-    rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:kettle|pan|chip pan)\b{GAP}"
+    rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:boiling |hot |full |)(?:kettle|pan|chip pan)\b{GAP}"
     r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
-    r"\b(?:skin|it|burn) (?:is |s |)(?:blistering|peeling off|coming off|all white|charred)\b",
+    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|peeling off|coming off|all white|charred)\b|"
+    r"\b(?:skin|skins|burn) (?:has |s |is |)(?:gone|going|turned) (?:all |really |)(?:white|charred|black|leathery)\b",
     # a knife gone into someone: "the knife has gone right into my hand"
     rf"\b{KNIFE}\b(?: \w+){{0,3}} (?:gone|went|go|stuck|sticking|is) (?:right |straight |all the way |deep |)"
     r"(?:in|into|through) (?:my|his|her|their|me|him|them) (?:\w+ )?(?:hand|arm|leg|foot|finger|thumb|"
     r"stomach|belly|side|back|chest|thigh|shoulder|neck|palm|wrist)s?\b",
     # clothes or skin on fire: "her hand caught fire"
     r"\b(?:hand|hands|arm|arms|clothes|top|jumper|dress|sleeve|leg|legs|face|he|she|i|they)\b"
-    r"(?: \w+){0,2} (?:caught|catched|set|went up) (?:on |in |)(?:fire|alight|flames)\b",
+    r"(?: \w+){0,2} (?:caught|catched|set|went up) (?:on |in |)(?:fire|alight|flames)\b(?! to\b)",
     rf"\b(?:beaten|beat up|battered|kicked in|stamped on|hit with|hit over|attacked)\b{GAP}\b(?:drowsy|"
     r"cant stay awake|not making sense|confused|keeps falling asleep|keeps passing out|cant keep (?:his|her|their) eyes open)\b",
     rf"\btried (?:to|tae|ta|2) (?:end it|kill myself|end my life|take my life|overdose|od)\b{GAP}\b(?:now|"
@@ -242,7 +268,69 @@ MEDICAL = [
     r"\b(?:his|her|their) eyes (?:are |have |)(?:all |)(?:rolled|rolling|rolled right|gone) (?:back|up)\b",
     # a cut that leaves them faint, either way round: "cut my arm n im that dizzy"
     rf"\b{CUT_LIMB}\b{GAP}\b(?:{FAINT}|blacking out|going white|passing out)\b",
-    rf"\b{FAINT}\b{GAP}\b{CUT_LIMB}\b",
+    rf"\b{FAINT}\b{GAP}\b{CUT_LIMB}\b",  # The kinds of emergency on first-aid courses' "call 999" lists, each said in more than one
+    # way (written from those lists, not from one writer's message):
+    # poison from the garage or the bathroom cabinet: "drank some drain unblocker"
+    r"\b(?:drank|drunk|drinking|swallowed|swallowing|ate|eaten|necked|downed|had) (?:some |a bit of |a bottle of |"
+    r"a cup of |the |a |an |a whole |all the |)(?:\w+ ){0,2}(?:unblocker|descaler|caustic soda|thinners?|turps|"
+    r"turpentine|meths|methylated spirits?|nail (?:varnish|polish) remover|acetone|e ?liquid|vape (?:juice|liquid)|"
+    r"fabric softener|mould remover|limescale remover|toilet blocks?|rat bait|fertili[sz]er|plant food)\b",
+    # gas or fumes, and someone who is affected: "can smell gas and hes gone all dozy"
+    rf"\b(?:smell|smells|smelling|smelt|stinks? of|reeks? of|leak|leaking|leaked) (?:of )?(?:gas|fumes)\b{GAP}"
+    r"\b(?:dozy|drowsy|sleepy|floppy|wont wake|cant wake|wont answer|not answering|not responding|passed out|"
+    r"collapsed|unconscious|confused|out of it|fainted|cant breathe)\b|"
+    rf"\bcarbon monoxide\b{GAP}\b(?:dozy|drowsy|sleepy|floppy|wont wake|cant wake|passed out|collapsed|"
+    r"unconscious|confused|headache|dizzy|sick|fainted)\b",
+    # drowsy and not answering, either way round: "gone all dozy and wont answer me"
+    rf"\b(?:dozy|drowsy|floppy|limp|out of it|zonked)\b{GAP}\b(?:wont|will not|not|isnt|aint|cant|doesnt) "
+    r"(?:answer|answering|respond|responding|wake|waking)\b"
+    r"(?! (?:my |me |his |her |the |)(?:texts?|messages?|calls?|phone|dms?|snaps?|door))",
+    # choking, said by what it looks like: "cant breathe, he was eating a sweet and hes gone blue"
+    rf"\b(?:cant|can not|cannot|struggling to) (?:breathe|breath)\b{GAP}\b(?:eating|ate|swallowed|stuck in "
+    r"(?:his|her|my|their|me) throat|(?:gone|going|turning|turned) (?:a |)(?:bit |funny |weird |really |all |)"
+    r"(?:blue|purple|grey|gray))\b|"
+    rf"\b(?:stuck in (?:his|her|their|my|me) throat|(?:eating|ate|swallowed) (?:a |an |the |some |)(?:\w+ )?"
+    rf"(?:sweet|grape|sausage|coin|button|bit of \w+|piece of \w+))\b{GAP}\b(?:cant breathe|not breathing|"
+    r"(?:gone|going|turning|turned) (?:a |)(?:bit |funny |weird |really |all |)(?:blue|purple|grey|gray)|gasping)\b",
+    r"\b(?:hes|shes|theyre|he is|she is|they are|he has|she has|they have|theyve|baby is|baby has|babys|baby s) "
+    r"(?:gone|going|turning|"
+    r"turned) (?:a |)(?:bit |funny |weird |really |proper |all |dead |)(?:blue|grey|gray|purple)\b"
+    r"(?! in the face)(?! (?:from|cos|coz|because|after|with))",
+    # a fall with a broken bone or someone who cannot get up: "fallen down the stairs, cant get up"
+    rf"\b(?:fell|fallen|had a fall|fall|falls|slipped|tripped)\b(?! asleep| for| out| behind| in love| apart){GAP}"
+    r"\b(?:(?:cant|can not|cannot|couldnt|wont|unable to) (?:get up|stand up|move (?:my|his|her|their|me) "
+    r"(?:legs?|neck)|feel (?:my|his|her|their|me) legs)|(?:broke|broken|snapped|cracked) (?:my|his|her|their|me) "
+    r"(?:hip|neck|back|spine|leg|pelvis|skull)|not moving|hit (?:his|her|their|my) head)\b",
+    r"\b(?:bone|bones) (?:is |are |s |)(?:sticking out|poking out|through (?:the|his|her|my) skin)\b",
+    # a limb the wrong way: "my arm is bent the wrong way"
+    r"\b(?:arm|arms|leg|legs|ankle|knee|wrist|elbow|shoulder|foot|neck) (?:is |s |are |has |)(?:gone |)(?:bent|twisted|"
+    r"facing|pointing|turned|going|gone) (?:all |)(?:the |)wrong (?:way|direction)\b",
+    # a head injury and how the person is: "no helmet, hes confused and keeps asking the same question"
+    rf"\b(?:head|helmet|bike|fell|fall|fallen|knocked|hit|whacked|smacked|banged)\b{GAP}\b(?:keeps? asking the same|"
+    r"asking the same (?:thing|question) over|pupils (?:are |look |)(?:different|odd|uneven|not the same)|"
+    r"doesnt know where (?:he|she|they) (?:is|are)|dont know where (?:he|she|they) (?:is|are)|"
+    r"(?:clear|watery) (?:fluid|stuff) (?:coming )?(?:out of|from) (?:his|her|their) (?:nose|ear|ears))\b",
+    # something drunk from the shed or the garage, and sick now: "drank something out the shed,
+    # hes being sick"
+    rf"\b(?:drank|drunk|swallowed|ate|eaten|had|drinking)\b(?: \S+){{0,4}} (?:out (?:of )?|from |in )(?:the |our |my |a |"
+    rf"his |her |)(?:shed|garage|barn|van|bottle|tub|tin|jerry can|container|cupboard)\b{GAP}\b(?:being sick|been sick|"
+    r"throwing up|vomiting|puking|foaming|cant breathe|drowsy|sleepy|burning|burns|screaming|wont wake)\b",
+    # an electric shock, and someone down: "got a shock off the kettle lead, shes on the floor"
+    rf"\b(?:electric shock|electrocuted|got a shock|a shock off|shock from)\b{GAP}\b(?:on the floor|not answering|"
+    r"wont answer|not moving|not breathing|unconscious|passed out|collapsed|wont wake|cant wake|knocked out)\b",
+    # someone down who does not answer: "shes on the kitchen floor and not answering me"
+    rf"\b(?:on the (?:\w+ )?floor|collapsed|passed out|slumped|lying there)\b{GAP}\b(?:not|isnt|wont|aint|doesnt) "
+    r"(?:answering|answer|responding|respond)\b(?! (?:my |me |his |her |the |)(?:texts?|messages?|calls?|phone|dms?))",
+    # fumes or smoke, and breathing: "the chlorine alarm is going off, cant breathe"
+    rf"\b(?:gas|fumes|smoke|chlorine|chemicals?)\b{GAP}\b(?:cant|can not|cannot|struggling to|hard to|hurts to) "
+    r"(?:breathe|breath)\b",
+    # how many pills nobody knows: "ate some tablets from mums bag, i dont know how many"
+    rf"\b(?:pills|tablets|meds|medicine|medication|paracetamol|painkillers)\b{GAP}\b(?:dont|do not|didnt|not sure|"
+    r"no idea|cant tell|dunno) (?:know )?how many\b|"
+    rf"\b(?:dont|do not) know how many (?:pills|tablets|meds|paracetamol|painkillers|(?:he|she|they|i) (?:took|had|ate|"
+    r"swallowed|take|eat))\b",
+    rf"\b(?:pills|tablets|meds|medicine)\b{GAP}\b(?:he|she|they|i)(?: \w+)? (?:think|thinks|thought|thinking) "
+    r"(?:it|they|them|its|theyre) (?:is |are |was |were |)(?:sweets?|sweeties|candy|smarties|vitamins)\b",
 ]
 
 # Stabbed, in slang or not, and asking for help: "i got wet up i need help". A rule, and plain
@@ -279,7 +367,7 @@ EMERGENCY_INJURY = [
     # a burn: "a full pan of fryer oil down his arm" (a kettle pulled over, or skin that
     # blisters, is a MEDICAL rule)
     rf"\b(?:boiling|hot|fryer|chip pan|burning) (?:oil|water|fat)\b{GAP}"
-    r"\b(?:down|doon|on|over|ower|all over|aw ower|in) (?:his|her|my|their|me|the baby)\b",
+    r"\b(?:down|doon|on|over|ower|all over|aw ower|in|up|all up) (?:his|her|my|their|me|the baby)\b",
     r"\b(?:stab|knife) wound\b",
     # someone has just been stabbed: "just got shanked", "hes been cheffed", "im stabbed"
     rf"\b(?:just|been|got|gotten|is|was just|has been|have been|im|i am|ive been|"
@@ -339,11 +427,21 @@ HERE = (
 )
 # A hiding place at home, and someone violent there: both together are danger now.
 HIDING_PLACE = (
-    r"(?:(?:locked|locking|hiding|hid|hidin) (?:myself |me |us |ourselves |)|(?:im|i am|were|we are) )"
-    r"(?:in|under|inside) (?:the |my |our |a |me |)(?:bathroom|toilet|room|bedroom|bed|wardrobe|cupboard|loo|classroom)"
+    r"(?:(?:(?:locked|locking|lock|hiding|hid|hidin) (?:myself |meself |me |us |ourselves |)|(?:im|i am|were|we are) "
+    r"(?:locked |lock |hiding |)|(?:is|are|s|re) (?:locked|hiding) |"
+    r"(?:ive|i have|weve|we have) locked (?:myself |meself |us |ourselves |))"
+    r"(?:in|under|inside) (?:the |my |our |a |me |their |his |her |)(?:\w+ )?(?:bathroom|toilet|room|bedroom|bed|wardrobe|"
+    r"cupboard|loo|classroom)|"
+    r"(?:pushed|put|wedged|dragged|moved|shoved) (?:me |my |the |a |our |)(?:\w+ )?(?:drawers|bed|wardrobe|chair|desk|"
+    r"sofa|table|bookcase) (?:up |)(?:against|in front of|behind) (?:the |my |me |our |)(?:door|it))"
+)
+# Someone raging at home: with a threat or a barricaded door, danger now.
+RAGING = (
+    r"(?:drunk|banging|kicking|smashing|off (?:his|her|their) head|raging|going mad|going mental|kicking off|"
+    r"losing it)"
 )
 VIOLENT_HOME = (
-    r"(?:smashing|smashin|smashed (?:the|a|our) (?:back |front |kitchen |)(?:window|door)|going mad|kicking the door|banging on the door|"
+    r"(?:kicking off|going mental|losing it|smashing|smashin|smashed (?:the|a|our) (?:back |front |kitchen |)(?:window|door)|going mad|kicking the door|banging on the door|"
     r"hitting (?:my|me|her|him)|"
     r"screaming at|threatening|said (?:im|i am|were|we are|ill be|i will be) next|"
     r"coming (?:for|after) (?:me|us)|trying to get in|(?:someone|somebody|a man|men|people) "
@@ -394,11 +492,6 @@ EMERGENCY_DANGER = [
     r"^(?:help|sos|emergency)[!?]* (?:me |us )?(?:im|i am|were|we are|theres|there is|someone|somebody|he|hes|she|shes|they|theyre|pls|please|plz|now|quick|asap)\b",
     r"\b(?:im|i am|were|we are|we re|hes|he is|shes|she is|theyre|they are|my \w+ is|someone is) (?:in danger|not safe right now|in trouble right now)\b",
     r"\b(?:breaking|broke|broken|trying to get) in(?:to)? (?:our|my|the) (?:house|flat|home|room)\b",
-    # hiding from someone violent at home: "locked in the bathroom, mums boyfriend is smashing
-    # stuff", "hiding under my bed, i can hear someone downstairs and nobody should be home"
-    rf"\b{HIDING_PLACE}\b{GAP}\b{VIOLENT_HOME}\b",
-    rf"\b(?:locked|barricaded|hiding|hidin) (?:us |ourselves |myself |me |)(?:in|inside|under)\b{GAP}\b{KNIFE}\b",
-    rf"\b{VIOLENT_HOME}\b{GAP}\b{HIDING_PLACE}\b",
     rf"\b(?:hear|heard|hearing) (?:someone|somebody|some1|people|a man|men|footsteps|voices|noises?)\b{GAP}"
     r"\b(?:(?:no ?one|nobody|no body) (?:else )?(?:should|is meant to|is supposed to|s meant to|s supposed to|"
     r"else should) be (?:home|in|here|in the house)|(?:im|i am|were|we are) (?:home |hame |)"
@@ -429,16 +522,6 @@ EMERGENCY_DANGER = [
     # "i think someone is in my house", "i can hear someone in our flat"
     r"\b(?:i think|i swear|i can hear|i heard|theres|there is|pretty sure) (?:someone|somebody|some1|a man|people|men)"
     r"(?: is| s| are| re|) (?:in|inside|downstairs in) (?:my|our|the) (?:house|flat|hoose|home|room|bedroom)\b",
-    # a fire: "the living room is on fire and my nan is upstairs"
-    r"\b(?:house|flat|room|kitchen|living room|building|home|bedroom|stairs|hallway|landing|garage|block) "
-    r"(?:is |s |are |)(?:on fire|burning|full of smoke|filling (?:up )?with smoke)\b|"
-    r"\bthere(?:s| is) a fire (?:in|at|on) (?:our|my|the) (?:house|flat|kitchen|room|stairs|block|building)\b",
-    # a break-in with a weapon: "a man climbed in the back window with a crowbar"
-    rf"\b(?:climbed|climbing|came|coming|got|getting|broke|broken|breaking|smashed|walked|walking|stormed|burst) (?:in|into|through)\b{GAP}"
-    rf"\b{WEAPON}\b",
-    # taken: "im locked in a car boot"
-    r"\b(?:locked|stuck|trapped|tied up|shoved|thrown|put) in (?:a |the |his |their |)(?:car )?boot\b|"
-    r"\bin the boot of (?:a|his|their|the) car\b|\b(?:been |being |getting |got )(?:kidnapped|abducted|snatched)\b",
     # "give me your phone or ill shank you"
     r"\bor (?:ill|i will|i ll|we will|well|hell|he will|theyll|they will|im gonna|were gonna) "
     r"(?:stab|shank|chef|wet|bore|jook|juke|merk|slash|cut|kill|hurt|batter|splash|ching|nank) "
@@ -460,13 +543,75 @@ EMERGENCY_DANGER = [
     # something hidden on them that they say they will use: "hes got something in his jacket and
     # hell use it"
     HIDDEN_WEAPON,
+    # people all round, and no way past: "3 lads circling me, i cant get past them"
+    rf"\b(?:circling|surrounding|surrounded|cornered|blocking|boxed in|boxing in) (?:me|us|him|her)\b{GAP}"
+    r"\b(?:cant|can not|cannot|wont let (?:me|us)) (?:get|go|run) (?:past|out|away|home|through)\b|"
+    rf"\b(?:cant|can not|cannot) get (?:past|away from|out from) (?:them|him|her)\b{GAP}"
+    r"\b(?:circling|surrounding|surrounded|cornered|blocking)\b",
+    # armed and watching: "hes got a machete under his coat and hes watching me"
+    rf"\b(?:got|has|with|holding|carrying|wiv|wi|wid) (?:a |an |the |his |her |their |)(?:\w+ )?{KNIFE}\b"
+    r"(?: \S+){0,10}? (?:watching|watchin|staring at|starin at|eyeing|eyeballing|clocking) (?:me|us)\b|"
+    rf"\b(?:watching|watchin|staring at|starin at|eyeing|eyeballing|clocking) (?:me|us)\b{GAP}"
+    r"\b(?:with|wiv|wi|wid|holding|got|has) (?:a |an |the |his |her |their |)(?:\w+ )?"
+    r"(?:knife|knives|blade|machete|machetes|shank|weapon)\b",
+    # a car crawling beside someone: "a car has been driving slow behind me all the way home"
+    r"\b(?:car|van|motor|4x4)s? (?:\w+ ){0,3}(?:driving|drivin|crawling|creeping|going|rolling) (?:really |)"
+    r"(?:slow|slowly) (?:\w+ ){0,2}(?:behind|next to|beside|alongside|after) (?:me|us)\b",
+    # a stranger in a car: "man in car keep driving next to me slow and say get in"
+    rf"\b(?:man|men|guy|guys|bloke|blokes|stranger|strangers|someone|somebody|lads?|people|fella)\b (?:in|inside) "
+    rf"(?:a |the |this |that |some |)(?:\w+ )?(?:car|van|motor)\b{GAP}\b(?:get in|keeps? (?:driving|following|"
+    r"pulling up|slowing down|circling)|driving (?:next to|beside|behind|alongside) (?:me|us)|following (?:me|us))\b",
     # "somebody's broken in", "someone is breaking in downstairs" (not into a car or a shed)
     rf"\b{INTRUDER}s? (?:has |have |s |is |are |re |just |)(?:broken|broke|breaking) in(?:to)?\b"
     r"(?! (?:my|his|her|their|our|the|a|me|ma) (?:\w+ )?(?:car|van|shed|garage|locker|account|"
     r"phone|insta|snap|email|game|school))",
 ]
 
+# Danger told by two signs at once: a hiding place and someone violent, a fire in a room, smoke
+# and no way out, an attack and then hiding, a threat from someone drunk or raging, being shut in.
+# The classifier may doubt these (the 999 line then goes above the answer) but never overrules
+# them, as with MEDICAL: "were locked in the bathroom, hes smashing stuff" is never an ordinary
+# day, however the rest of it is written.
+SURE_DANGER = [
+    # hiding from someone violent at home: "locked in the bathroom, mums boyfriend is smashing
+    # stuff", "hiding under my bed, i can hear someone downstairs and nobody should be home"
+    rf"\b{HIDING_PLACE}\b{GAP}\b{VIOLENT_HOME}\b",
+    rf"\b(?:locked|barricaded|hiding|hidin) (?:us |ourselves |myself |me |)(?:in|inside|under)\b{GAP}\b{KNIFE}\b",
+    rf"\b{VIOLENT_HOME}\b{GAP}\b{HIDING_PLACE}\b",
+    # a fire: "the living room is on fire and my nan is upstairs"
+    r"\b(?:house|flat|room|kitchen|living room|building|home|bedroom|stairs|hallway|landing|garage|block) "
+    r"(?:is |s |are |)(?:on fire|burning|full of smoke|filling (?:up )?with smoke)\b|"
+    r"\bthere(?:s| is|) a fire (?:in|at|on) (?:our|my|the) (?:house|flat|kitchen|room|stairs|block|building)\b",
+    # a break-in with a weapon: "a man climbed in the back window with a crowbar"
+    rf"\b(?:climbed|climbing|came|coming|got|getting|broke|broken|breaking|smashed|walked|walking|stormed|burst) (?:in|into|through)\b{GAP}"
+    rf"\b{WEAPON}\b",
+    # taken: "im locked in a car boot"
+    r"\b(?:locked|stuck|trapped|tied up|shoved|thrown|put) in (?:a |the |his |their |)(?:car )?boot\b|"
+    r"\bin the boot of (?:a|his|their|the) car\b|\b(?:been |being |getting |got )(?:kidnapped|abducted|snatched)\b",
+    # attacked with something, and now hiding from them: "went for me with a screwdriver, ive
+    # locked meself in the bathroom"
+    rf"\b(?:went|gone|came|come|lunged|swung|ran|run) (?:for|at) (?:me|us|him|her|my \w+) (?:with|wiv|wi|wid) "
+    rf"(?:a |an |the |his |her |their |some |)(?:\w+ )?(?:{WEAPON}|screwdriver|bottle|bat|brick|spanner|bar|"
+    rf"pole|chair|glass)\b{GAP}\b(?:{HIDING_PLACE}|locked|barricaded|trapped|stuck in|cant get out)\b",
+    # a threat from someone drunk or raging at home: "hes drunk and banging on my door saying
+    # hell kill me", "she says shell kill us, ive pushed the bed against the door"
+    rf"\b{THREAT}\b{GAP}\b(?:{HIDING_PLACE}|{RAGING})\b",
+    rf"\b(?:{HIDING_PLACE}|{RAGING})\b{GAP}\b{THREAT}\b",
+    # shut in by someone: "they locked me in a shed and say theyll not let me out"
+    rf"\b(?:locked|locking|shut|trapped) (?:me|us|him|her|my \w+) in\b{GAP}\b(?:wont|will not|no|not|dont|refuse to|"
+    r"refusing to) (?:let|letting) (?:me|us|him|her) (?:out|go|leave)\b",
+    # trapped with smoke or fire: "stuck in the lift and it smells like smoke"
+    rf"\b(?:stuck|trapped|locked|jammed|cant get out)\b{GAP}\b(?:smoke|smoky|flames|on fire|burning smell|smell of "
+    r"burning|cant breathe)\b|"
+    rf"\b(?:smoke|flames|on fire)\b{GAP}\b(?:stuck|trapped|locked in|jammed|cant get out)\b",
+]
 CRISIS_SUICIDAL = [
+    # a passive wish to die: "if a car hit me on the way home i wouldnt mind"
+    r"\bif (?:i (?:\S+ ){0,4}?(?:died|didnt wake up|dont wake up|never woke up|wasnt here|werent here|was gone|"
+    r"disappeared|got (?:hit|run over|ran over|knocked down) by (?:a|the) (?:car|bus|train|lorry|van|truck))|"
+    r"(?:a|the) (?:car|bus|train|lorry|van|truck) (?:hit|hits|ran over|runs over|run over|knocked down) me)\b"
+    rf"{GAP}\b(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
+    r"(?:mind|care|be bothered|be sad|be that bad|matter)\b",
     r"\b(?:kill|killing|end|ending|hang|hanging|top|topping|off|offing|unalive|unaliving|drown|drowning) "
     r"(?:myself|my self|meself|me self)\b",
     r"\bkms\b|\bk m s\b|\bkmsl\b",
@@ -475,6 +620,12 @@ CRISIS_SUICIDAL = [
     r"stop existing|disappear forever|not be alive|stop living|end it|end it all|end everything|end things)\b",
     r"\b(?:going|gonna) (?:to )?(?:not exist|stop existing|disappear forever|stop living|end it|"
     r"end it all|end everything|end things)\b",
+    # done to end it, or wanting it all over: "jumped in the harbour to end it", "i just want it
+    # all over", "wanted it all to end"
+    r"\b(?:jumped|took|taken|swallowed|cut|went|walked|drove|ran|drank|tried) (?:\S+ ){0,6}?(?:to|so i could) "
+    r"(?:end it|end it all|end my life|die|not wake up)\b",
+    r"\b(?:want|wanted|wanting|wanna|need|needed) (?:it all|everything|all of it) (?:to be |to |)(?:over|end|stop)\b"
+    r"(?! (?:with|for|before|so|soon|already|by|now (?:so|cos)))",
     r"\b(?:think|thinking|thought|thinkin) (?:about|of|bout|abt) (?:dying|death|being dead|not being (?:here|alive)|"
     r"not existing|killing myself|ending it|ending my life)\b",
     r"\b(?:wish|wishing) (?:i|id|i was|i were|i had) (?:was |were |)?(?:dead|never born|not born|not here|gone|not alive)\b",
@@ -536,12 +687,30 @@ CRISIS_SUICIDAL = [
     rf"\b(?:would|will|wud) (?:anyone|anybody|any1|they|people) (?:even |)(?:care|notice|miss me)\b{GAP}"
     r"\bif i (?:died|was dead|was gone|wasnt here|disappeared)\b",
     # "hes thought about stepping out in front of a bus"
-    r"\b(?:thought|thinking|thinks|think|thinkin|wants?|wanted|gonna|going|feel like|urge|tempted|about)\b"
+    r"\b(?:thought|thinking|thinks|think|thinkin|wants?|wanted|gonna|going|feel like|urge|tempted|about|imagine|"
+    r"imagining|picture|picturing|keep)\b"
     r"(?: \w+){0,3} (?:step|stepping|walk|walking|jump|jumping|throw (?:myself|himself|herself)|"
     r"throwing (?:myself|himself|herself)) (?:out )?in front of (?:a |the |)(?:bus|train|car|lorry|truck|tube|traffic)\b",
+    # wishing to be hit: "lowkey wish a bus would just hit me", "i hope a car hits me"
+    r"\b(?:wish|wishing|hope|hoping|pray|praying)\b(?: \w+){0,2} (?:a |the |some |)(?:bus|train|car|lorry|truck|van|"
+    r"tube|taxi)s? (?:would |will |could |)(?:just |)(?:hit|hits|run over|runs over|ran over|knock(?:s|ed)? (?:me )?down|"
+    r"take me out|takes me out|mow me down|mows me down)(?: me|)\b(?! (?:with|in) (?:a|the) (?:ball|game))",
 ]
 
 CRISIS_SELF_HARM = [
+    # hitting oneself: "hes been hitting his own head with his fists"
+    r"\b(?:hitting|hits|hit|punching|punches|punched|slapping|slaps|slapped) (?:his|her|my|their|me|ma) own "
+    r"(?:head|face|legs?|arms?|stomach|body)\b",
+    # a band snapped on the wrist, or means kept hidden "just in case"
+    r"\b(?:snap|snaps|snapping|snapped|ping|pinging|flick|flicking) (?:a |an |the |my |me |ma |)(?:elastic |rubber |"
+    r"hair |)(?:band|bobble)s? (?:on|against|at) (?:my|me|ma|his|her) wrists?\b",
+    rf"\b(?:razor|razors|blade|blades|pills|tablets)\b{GAP}\b(?:hid|hidden|hide|hiding|stashed|stash|keep|keeping|kept)"
+    rf"\b{GAP}\bjust in case\b|\b(?:hid|hidden|stashed|keeping|kept) (?:a |some |my |me |)(?:razor|razors|blade|blades)\b"
+    rf"{GAP}\bjust in case\b",
+    # biting oneself: "i bite my hand when i panic, there is bruise now"
+    r"(?:^|\b(?:i|im|keep|keeps|kept|been|start|started|always|sometimes|then|and)) (?:bite|biting|bit|bitten) "
+    r"(?:my|me|ma) (?:own )?(?:hands?|arms?|wrists?|fingers?)\b"
+    r"(?: \S+){0,6} (?:when|till|until|til|to|so|bruise|bruised|bleed|bleeds|bleeding|marks?)\b",
     r"\b(?:cut|cutting|cuttin|hurt|hurting|harm|harming|burn|burning|burnt|burned|scratch|scratching|hit|hitting|"
     r"punch|punching|starve|starving|bite|biting) (?:myself|my self|meself|me self)\b",
     r"\bself ?harm(?:ing|ed|s)?\b|\bselfharm\b|\bself injur(?:y|e|ing)\b",
@@ -575,14 +744,16 @@ CRISIS_SELF_HARM = [
     r"\b(?:i like|i love|i need|i want|i crave) the pain\b",
     r"\b(?:i got|ive got|i have|i took|ive taken|got|took|taken|keep|kept) (?:the |a |some |)blades? (?:out of|from) "
     r"(?:my |a |the |me |ma )?(?:pencil )?sharpeners?\b",
-    r"\bmy (?:skin|arms?|legs?|wrists?|thighs?|hands?)\b(?: \S+){0,4} (?:till|until|til|untill) "
-    r"(?:it|they) (?:bleeds?|bled|bleeding|breaks?|hurts?)\b",
+    r"\b(?:my|me|ma) (?:skin|arms?|legs?|wrists?|thighs?|hands?)\b(?: \S+){0,4} (?:till|until|til|untill) "
+    r"(?:it|they|its|theyre) (?:bleeds?|bled|bleeding|breaks?|hurts?)\b",
+    r"\b(?:my|me|ma) (?:arms?|legs?|wrists?|thighs?)\b(?: \S+){0,4} (?:till|until|til|untill) "
+    r"(?:it|they|its|theyre) (?:raw|bruised|bruises)\b",
     # hurting oneself against a wall: "punched the wall till my knuckles split, feels better",
     # "hes been hitting his head off the wall when hes upset"
     rf"\b(?:punched|punching|punch|hit|hitting|smashed|smashing) (?:the |a |our |me |my )?walls?\b{GAP}"
     r"\b(?:feels? better|better than|calms? me|to feel|knuckles (?:are |)(?:split|bleeding|bust|burst)|"
     r"deserve|make it stop|stop feeling)\b",
-    r"\b(?:hitting|banging|bashing|smashing|hits|bangs) (?:his|her|my|their|me|ma) (?:own )?head "
+    r"\b(?:hitting|banging|bashing|smashing|hits|bangs|smashed|banged|bashed) (?:his|her|my|their|me|ma) (?:own )?head "
     r"(?:off|on|against|into) (?:the |a |his |her |my |their |me |ma )?(?:\w+ )?(?:wall|walls|floor|door)\b",
     # signs others see: "plasters on her wrists", "scratches all up his forearm", "burns herself
     # with hair straighteners"
@@ -697,13 +868,26 @@ IDIOMS = [
     r"(?:a |an |the |his |her |their |my |)(?:\w+ )?(?:toy|toys|lightsaber|nerf|plastic|foam|water pistol|"
     r"water gun|pretend|fake|cardboard)\b",
     r"\bkill (?:me now|me) (?:lol|lmao|😂|🤣|💀)",
+    # "my mum will kill me if im late", but not "me dads drunk and banging on the door saying
+    # hell kill me", nor "mum boyfriend is drunk and he say he will kill us"
     r"\b(?:mum|mom|mam|mums|moms|dad|dads|parents|teacher|miss|sir|nan|gran|coach|sister|brother)\b"
+    r"(?![\w ]*\b(?:drunk|banging|kicking|smashing|hitting|punching|knife|blade|weapon|locked|lock|hiding|"
+    r"boyfriend|girlfriend|partner|stepdad|step dad)\b)"
     r"[\w ]*\b(?:kill|murder|kills|murders) (?:me|us)\b",
     r"\bbleeding (?:edge|heart|nose)\b|\bnosebleed\b|\bnose (?:is |s |keeps |keeps on |wont stop |will not stop |is still |s still |)bleeding\b",
     # "bleeding" as a swear word: "bleedin freezin", "bleeding skint", "bleeding money"
     r"\bbleed(?:ing|in) (?:money|cash|skint|freezing|freezin|cold|cauld|roasting|boiling|hot|"
     r"useless|ridiculous|annoying|typical|brilliant|mental|hell|nora|joking|idiot)\b",
     r"\b(?:ears|eyes) (?:are |is |)bleed(?:ing|in)\b",
+    r"\bbleed(?:ing|in|s)? (?:me|him|her|us|them|you|u|my \w+) dry\b",
+    r"\b(?:overdosed|od d|oded|overdosing|overdose) on (?:haribo|sweets|sugar|chocolate|sweeties|skittles|"
+    r"fizzy|coffee|red bull|monster|energy drinks?|netflix|tiktok|youtube|anime|revision|carbs|pizza|cake)\b",
+    # help with a task, not a cry for help: "can someone help me understand equations"
+    r"\b(?:help|helping|helps) (?:me |us |him |her |)(?:to |)(?:understand|revise|learn|study|spell|write|work out|"
+    r"figure out|choose|pick|decide|practise|practice|plan|cook|bake|set up|install)\b|"
+    r"\bhelp (?:me |us |)with (?:my |the |this |some |me |ma |)(?:\w+ )?(?:homework|revision|essay|maths|math|"
+    r"coursework|english|science|history|geography|spelling|cv|application|project|assignment|exam|test|quiz|"
+    r"speech|presentation|hair|makeup|outfit)\b",
     r"\b(?:bank|account|bank account|wallet|purse|money|savings|card|pocket|pockets) (?:is |s |are |)"
     r"(?:bleeding|bleedin|bled dry)\b",
     # small everyday bleeding: a wobbly tooth, gums after the dentist, a paper cut, a period
@@ -728,10 +912,11 @@ _COMPILED = {
 }
 _IDIOMS = [re.compile(p) for p in IDIOMS]
 EMERGENCY_RULES = ("emergency_first_aid", "emergency_help")
-# The emergency rules in tiers, most trusted first: medical (the classifier may doubt them,
-# never overrule them), strong, weak (the classifier decides).
+# The emergency rules in tiers, most trusted first: medical and sure danger (the classifier may
+# doubt them, never overrule them), strong, weak (the classifier decides).
 _TIERS: tuple[tuple[str, dict[str, list[re.Pattern[str]]]], ...] = (
     ("medical", {"emergency_first_aid": [re.compile(p) for p in MEDICAL]}),
+    ("sure", {"emergency_help": [re.compile(p) for p in SURE_DANGER]}),
     ("", {reply_id: _COMPILED[reply_id] for reply_id in EMERGENCY_RULES}),
     ("weak", _WEAK),
 )
@@ -780,14 +965,16 @@ _PAST = re.compile(
     r"at (?:my|his|her|our) \w+) now|(?:its|it is|all|everything|everythings) (?:over|calm|quiet) now"
     r")\b"
 )
-# Questions about the law or about what to do in general, not events happening now.
+# Questions about the law or about what to do in general, not events happening now. A message
+# that starts "can smell gas" or "can see a man with a knife" has dropped its "i": it says what
+# is happening.
 _HYPOTHETICAL = re.compile(
     r"\b(?:what happens if|what happens when|what if|what would happen|is it illegal|"
     r"how (?:long|many years)|sentence for|prison for|jail for|the law|legal to|illegal to|"
     r"if (?:you|u|someone|somebody|i|a person|your mate|ur mate) (?:get|gets|got|was|were|is|ever)\b|"
     r"hypothetically|in case|just wondering|say (?:someone|somebody|if)|"
-    r"^(?:can|could|do|does|did|is|are|how|what|whats|why|when|would|will|should|if|who|where|"
-    r"which|wat|wot|hw|r|is there)\b)\b"
+    r"^(?:(?:can|could)(?! (?:smell|see|hear|feel|taste)\b)|do|does|did|is|are|how|what|whats|why|when|would|"
+    r"will|should|if|who|where|which|wat|wot|hw|r|is there)\b)\b"
 )
 # Words that say an injury is small: "its not deep", "just a scratch", "put a plaster on". An
 # injury rule (not a medical one) then only counts as a weak rule: the classifier decides.
@@ -866,7 +1053,8 @@ _ALLERGY = re.compile(
 _DANGER_WORDS = re.compile(
     r"\b(?:follow\w*|chas\w*|attack\w*|threat\w*|hiding|hidin|hid|scared|terrified|frightened|"
     r"broke in|breaking in|outside|gang|weapon|gun|fight|jumped|robbed|mugged|kill|hurt|die|dying|"
-    r"cornered|surrounded|threat\w*|something in (?:his|her|their) hand|scard|skared|scaird|"
+    r"cornered|surrounded|threat\w*|something in (?:his|her|their) hand|scard|skared|scaird|trapped|"
+    r"locked (?:me|us) in|(?:wont|will not|no) let (?:me|us) (?:out|go|leave)|"
     r"give (?:him|them|her|me|us) (?:my|your|ur|yer|ya|their|his|her)|"
     r"(?:will|gonna|going to|gna|wants to|tryna) (?:cut|stab|shank|hurt|kill|batter|jump|rob|bore) (?:me|us|you|u))\b"
 )
@@ -893,6 +1081,33 @@ _HERE_AGAIN = re.compile(
     r"now (?:hes|shes|theyre|he is|she is|they are|theyve|they have|he has|she has) "
     r"(?:\w+ ){0,3}(?:outside|at (?:the|my|our) (?:door|window|gate)|banging|kicking|trying to get in)|"
     r"just (?:walked|came|come|burst|stormed) (?:in|into))\b"
+)
+# How a body is now, in the present tense: "i feel sick and shaky", "cant see straight", "my
+# hearts going mad", "loads of blood", or a place of danger ("im on the bridge"). With a crisis, the 999 line goes above the helpline
+# reply, whatever the classifier says: someone who has hurt themselves or taken something, and
+# feels it, may need an ambulance. With a crisis, pills taken are enough ("ive already taken the
+# pills, dont want to be here").
+_BODY_NOW = re.compile(
+    r"\b(?:feel|feeling|feels|felt|im|i am|im going|going|gone|getting) (?:so |really |proper |dead |ever so |"
+    r"well |that |very |all |a bit |bit |)(?:sick|shaky|shakey|dizzy|faint|funny|weird|woozy|numb|sleepy|drowsy|"
+    r"cold|light headed|lightheaded)\b(?! (?:of|and tired|to death|about|in the head|when|that|like))|"
+    r"\b(?:cant|can not|cannot|cor|struggling to) (?:see straight|see properly|breathe|breath|stand up|stay awake|"
+    r"keep my eyes open|feel my)\b|\b(?:vision|eyes) (?:is |are |s |)(?:going |gone |)(?:blurry|funny|weird)\b|"
+    r"\b(?:heart|hearts|heart s) (?:is |s |)(?:racing|pounding|going mad|going crazy|beating (?:so |really |)fast)\b|"
+    r"\b(?:being sick|been sick|throwing up|thrown up|puking|vomiting|slurring|passing out|blacking out)\b|"
+    r"\b(?:everything|room|everythings|rooms|head) (?:is |s |)(?:spinning|spinnin)\b|"
+    r"\b(?:loads of|so much|lots of|a lot of) blood\b|\bblood everywhere\b|\bwont stop bleeding\b|"
+    r"\b(?:gone|going|turned|its|skin is|skins) (?:all |really |)(?:white|blistered|blistery|black|charred)\b|"
+    r"\b(?:hurts|hard|painful) to (?:breathe|breath|swallow)\b|"
+    r"\b(?:passed out|blacked out|keep passing out|keep blacking out)\b|"
+    r"\b(?:ive|i have|i|just|already) (?:already |just |)(?:taken|took|swallowed|necked|downed) (?:some |)"
+    r"(?:stuff|something|it|them|everything)\b|"
+    # ...or where the person is: "im on the bridge over the railway"
+    rf"\b{UP_HIGH}\b|\b(?:im|i am) (?:stood |standing |sat |sitting |lying |)on the (?:railway|train|tube) ?"
+    r"(?:line|lines|tracks|track)\b|"
+    # ...or what was done to it: "ive already taken the pills", "i take all tablets i find"
+    r"\b(?:taken|took|take|swallowed|necked|downed|had|ate|eaten) (?:the |my |some |all |all the |all my |all of |loads of |a load of |"
+    r"a lot of |\d+ |like \d+ |)(?:\w+ )?(?:pills|tablets|meds|medication|paracetamol|painkillers|antidepressants)\b"
 )
 _STRONG_NOW = re.compile(
     rf"\b{STRONG_NOW}\b|\bjust now\b|\b(?:minutes?|mins?|seconds?|secs?) ago\b|"
@@ -931,6 +1146,7 @@ def rules() -> Prefilter:
                     _PLAIN_HARM,
                     _STRONG_NOW,
                     _HERE_AGAIN,
+                    _BODY_NOW,
                 )
             ),
         ]
@@ -955,7 +1171,8 @@ class Signals:
 
     emergency / crisis: the reply a rule asks for (None when no rule fired), with the rule.
     weak: the emergency rule is one of the weak ones (words that are often everyday).
-    medical: the emergency rule is one of the MEDICAL ones, which the classifier never overrules.
+    medical: the emergency rule is one the classifier never overrules: one of the MEDICAL ones, or
+    danger told by two signs at once (SURE_DANGER).
     past: time words say the event is over ("back in march", "hes home now").
     hypothetical: a question about what would happen, not an event.
     still: words say it is happening now all the same ("still bleeding", "right now").
@@ -970,6 +1187,8 @@ class Signals:
     for help becomes weak, and no 999 comes from a weak rule or the classifier.
     idiom: dramatic words were used in an everyday way ("bleeding skint", "stabbed by a pin",
     "this song is killing me"): with no rule left, the classifier alone gives no 999.
+    body_now: words say how a body is now ("i feel sick and shaky", "cant see straight"): with
+    a crisis, the 999 line goes above the helpline reply.
     """
 
     emergency: str | None = None
@@ -985,6 +1204,7 @@ class Signals:
     trivial: bool = False
     idiom: bool = False
     plain_harm: bool = False
+    body_now: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -1045,8 +1265,81 @@ _SCOTS_NOT = {
     "havenae": "havent",
     "hasnae": "hasnt",
     "arenae": "arent",
+    "winna": "wont",
+    "wilna": "wont",
+    "dunna": "dont",
+    "divvent": "dont",
+    "divnt": "dont",
+    "wisna": "wasnt",
+    "wisnae": "wasnt",
+    "widna": "wouldnt",
+    "widnae": "wouldnt",
+    "cor": "cant",
 }
+# The small words of Scots, Shetland and northern English, said the way the rules read them:
+# "der a fire in da kitchen, canna get oot" is "there a fire in the kitchen cant get out".
+# Only the rules read these (the models see the message as it was written), and only words
+# that mean nothing else in a message to the bot are here ("wis", was or us, is not).
+_DIALECT = {
+    "der": "there",
+    "dey": "they",
+    "dem": "them",
+    "oot": "out",
+    "aff": "off",
+    "doon": "down",
+    "roon": "round",
+    "aboot": "about",
+    "hoose": "house",
+    "ower": "over",
+    "intae": "into",
+    "fae": "from",
+    "frae": "from",
+    "tae": "to",
+    "ta": "to",
+    "wi": "with",
+    "hame": "home",
+    "noo": "now",
+    "aa": "all",
+    "awa": "away",
+    "heid": "head",
+    "haand": "hand",
+    "grund": "ground",
+    "mysel": "myself",
+    "masel": "myself",
+    "meself": "myself",
+    "hersel": "herself",
+    "himsel": "himself",
+    "yersel": "yourself",
+    "wrang": "wrong",
+    "wye": "way",
+    "aawye": "everywhere",
+    "deid": "dead",
+    "bluid": "blood",
+    "shakkin": "shaking",
+    "ahint": "behind",
+    "wid": "would",
+    "du": "you",
+    "deyll": "theyll",
+    "whit": "what",
+    "oor": "our",
+    "wir": "our",
+    "wor": "our",
+    "summat": "something",
+    "sumthin": "something",
+    "sumthing": "something",
+    "somethin": "something",
+    "nowt": "nothing",
+    "owt": "anything",
+}
+_SCOTS_NOT.update(_DIALECT)
 _SCOTS = re.compile(r"\b(" + "|".join(_SCOTS_NOT) + r")\b")
+# Shetland "da" is "the", except after "my" and the like, where it is dad ("my da's haand"); the
+# Black Country "ay" before a verb is "aint" ("he ay movin").
+_DA = re.compile(
+    r"(?<!\bmy )(?<!\bme )(?<!\bma )(?<!\bhis )(?<!\bher )(?<!\byer )(?<!\byour )(?<!\bstep )"
+    r"(?<!\btheir )(?<!\bour )(?<!\boor )\bda\b"
+)
+_AY = re.compile(r"\bay (?=\w+ing\b)")
 
 
 def normalise(text: str) -> str:
@@ -1060,6 +1353,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(help|pls|plz|please)(?:\1|[a-z]\b)*", r"\1", text)  # helppp -> help
     text = _DROPPED_G.sub(_restore_g, text)  # showin -> showing
     text = _SCOTS.sub(lambda m: _SCOTS_NOT[m.group(1)], text)  # cannae -> cant
+    text = _DA.sub("the", text)  # da kitchen -> the kitchen
+    text = _AY.sub("aint ", text)  # he ay moving -> he aint moving
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -1153,7 +1448,7 @@ def _scan_window(norm: str, filtered: Prefilter, candidates: int | None = None) 
     # A story makes any strong rule weak; a creature, the weather or a thing only a cry for
     # help or a danger rule (an injury is not made small by a wasp).
     everyday = "fiction" if fiction else "thing" if creature or weather or thing else None
-    if everyday and tier == "" and (fiction or emergency == "emergency_help"):
+    if everyday and tier in ("", "sure") and (fiction or emergency == "emergency_help"):
         tier, emergency_rule = "weak", f"{emergency_rule}~{everyday}"
     trivial = tier in (None, "weak") and everyday is not None
     for reply_id in CRISIS_RULES:
@@ -1165,13 +1460,14 @@ def _scan_window(norm: str, filtered: Prefilter, candidates: int | None = None) 
         emergency=emergency,
         emergency_rule=emergency_rule,
         weak=tier == "weak",
-        medical=tier == "medical",
+        medical=tier in ("medical", "sure"),
         crisis=crisis,
         crisis_rule=crisis_rule,
         past=has(_PAST),
         hypothetical=has(_HYPOTHETICAL),
         still=still,
         plain_harm=has(_PLAIN_HARM),
+        body_now=has(_BODY_NOW),
         minor=minor,
         trivial=trivial,
     )
@@ -1199,6 +1495,8 @@ def _merge(seen: Signals, window: Signals) -> Signals:
         )
     if window.crisis and not seen.crisis:
         seen = replace(seen, crisis=window.crisis, crisis_rule=window.crisis_rule)
+    if window.body_now and not seen.body_now:
+        seen = replace(seen, body_now=True)
     return seen
 
 
@@ -1340,7 +1638,13 @@ class SafetyPolicy:
         if signals.emergency_now and not signals.weak:
             if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
-            elif everyday < self.drop_at or signals.medical or signals.plain_harm or signals.crisis:
+            elif (
+                everyday < self.drop_at
+                or signals.medical
+                or signals.plain_harm
+                or signals.crisis
+                or signals.still
+            ):
                 emergency, why = "uncertain", "a rule fired but the classifier doubts it"
             else:
                 why = "a rule fired on an everyday use of the words"
@@ -1361,6 +1665,9 @@ class SafetyPolicy:
             doubt = True
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
+        elif emergency is None and signals.crisis is not None and signals.body_now:
+            # a crisis rule, not the classifier alone: "i feel sick, ate too many sweets" is not
+            emergency, why = "uncertain", "a crisis, and words say how the body is now"
         over_by_words = signals.past and not signals.still
         if (
             emergency != "clear"

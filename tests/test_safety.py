@@ -970,3 +970,281 @@ def test_a_hurt_person_in_crisis_or_asking_for_help_keeps_999_whatever_the_class
     # the classifier sure it is an ordinary day: 999 stays at the top (the line above the answer)
     verdict = SafetyPolicy().decide(signals, {"everyday": 0.95, "suicidal": 0.05})
     assert verdict.emergency is not None, verdict.why
+
+
+# The kinds of emergency on first-aid courses' "call 999" lists, each in words of our own.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin drank some kettle descaler from the cupboard",
+        "ive had half a packet of sleeping tablets",
+        "took my nans heart tablets, all of them",
+        "the boiler smells of gas and my mum is all drowsy",
+        "grandad has gone dozy and wont respond when i shake him",
+        "he cant breathe, a grape is stuck in his throat",
+        "the baby has gone a bit blue",
+        "my aunt slipped on the ice and cant get up, i think shes broken her hip",
+        "his bone is sticking out of his shin",
+        "dad got an electric shock off the drill and hes on the floor",
+        "fumes in the garage and my brother says he cant breathe",
+        "my sister ate pills out of mums handbag, we dont know how many",
+        "my son ate the tablets because he thinks they are sweets",
+        "i swallowed all the pills i could find",
+        "can smell gas and my grandad wont wake up",
+    ],
+)
+def test_poison_gas_choking_falls_and_shocks_are_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.medical and signals.emergency_now, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i fell asleep in maths and cant get up for school tomorrow lol",
+        "my brother is dozy and wont answer my texts",
+        "he went blue in the face from shouting",
+        "i had a whole packet of crisps",
+        "my mum fell for the prank and i cant get up off the floor laughing",
+        "can you smell gas from a cooker that is off",
+    ],
+)
+def test_sleep_texts_shouting_crisps_and_pranks_are_not_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert not (signals.medical and signals.emergency_now), signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he swung at me with a bottle and now ive locked myself in the toilet",
+        "five lads on scooters are circling me by the canal and i cant get past",
+        "a man in a white van keeps pulling up next to me and shouting get in",
+        "stuck in the lift at my nans and i can smell smoke",
+        "my stepdad is drunk and says hell kill us, ive pushed the bed against the door",
+        "my dads drunk and banging on my door saying hell kill me",
+        "that man has got a knife in his sleeve and keeps staring at me",
+    ],
+)
+def test_an_attack_a_barricade_a_stranger_in_a_car_and_smoke_are_danger_now(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum will kill me if i miss the bus",
+        "my dad says hell kill me if i dent the car",
+        "my mum told me to get in the car",
+        "we used knives in food tech and the teacher was watching us",
+    ],
+)
+def test_a_parent_who_will_kill_me_for_being_late_is_an_ordinary_day(text: str) -> None:
+    assert net.scan(text).emergency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("if i got run over by a bus tomorrow i wouldnt mind", "crisis_suicidal"),
+        ("if i didnt wake up in the morning i honestly wouldnt care", "crisis_suicidal"),
+        ("i bite my wrist when im anxious till it bruises", "crisis_self_harm"),
+        ("if i get hit by the ball in dodgeball i wouldnt care", None),
+        ("the puppy bit my hand when i was feeding him", None),
+    ],
+)
+def test_a_passive_wish_to_die_and_biting_oneself_are_a_crisis(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ive swallowed the tablets, i dont want to be here anymore",
+        "i want to die, i burnt myself and now i feel really dizzy",
+        "i keep thinking everyone would be better off without me, my heart is racing and i cant see straight",
+    ],
+)
+def test_a_crisis_with_a_body_in_trouble_gets_999_above_the_helpline(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.crisis is not None and signals.body_now, signals
+    # the classifier reads only the crisis: the 999 line still goes on top
+    verdict = SafetyPolicy().decide(signals, {"suicidal": 0.97, "everyday": 0.03})
+    assert verdict.emergency == "uncertain" and verdict.crisis is not None, verdict
+
+
+def test_feeling_sick_of_everything_is_a_crisis_without_999() -> None:
+    signals = net.scan("im sick of everything and i want to die")
+    assert signals.crisis == "crisis_suicidal" and not signals.body_now
+    verdict = SafetyPolicy().decide(signals, {"suicidal": 0.97, "everyday": 0.03})
+    assert verdict.emergency is None
+
+
+def test_a_strong_rule_with_words_of_now_is_never_dropped_by_the_classifier() -> None:
+    signals = net.scan("knocked over by a van on my bike and i cant move my leg")
+    assert signals.emergency == "emergency_first_aid" and signals.still
+    verdict = SafetyPolicy().decide(signals, {"everyday": 0.95, "injured_now": 0.05})
+    assert verdict.emergency == "uncertain", verdict.why
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("she keeps slapping her own face when she gets angry", "crisis_self_harm"),
+        ("i ping a hair bobble on my wrist til its raw", "crisis_self_harm"),
+        ("ive kept a razor hidden under my mattress just in case", "crisis_self_harm"),
+        ("ive had a whole box of painkillers", "crisis_suicidal"),
+        ("i washed my hands till theyre raw after the bin", None),
+        ("she hid the biscuits just in case my brother ate them", None),
+    ],
+)
+def test_hitting_oneself_a_snapped_band_and_hidden_razors_are_self_harm(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("honestly i wish a lorry would just hit me on the way to school", "crisis_suicidal"),
+        ("i keep picturing stepping in front of the tube", "crisis_suicidal"),
+        ("i wish the bus would hurry up, im freezing", None),
+    ],
+)
+def test_wishing_to_be_hit_by_traffic_is_a_crisis(text: str, crisis: str | None) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    ("text", "medical"),
+    [
+        ("spilt the kettle on my foot and the skin has gone all white", True),
+        ("we set fire to a splint in science and it went pop", False),
+        ("my skin is so white i need a holiday", False),
+    ],
+)
+def test_a_deep_burn_is_medical_but_a_lit_splint_and_pale_skin_are_not(
+    text: str, medical: bool
+) -> None:
+    assert net.scan(text).medical is medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the bus fares are bleeding me dry",
+        "can someone help me understand photosynthesis before my test",
+        "help me with my history homework pls",
+    ],
+)
+def test_money_bleeding_and_help_with_homework_are_idioms(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency is None and signals.idiom, signals
+
+
+def test_help_with_a_brother_who_is_bleeding_is_still_caught() -> None:
+    signals = net.scan("help me with my brother hes bleeding loads")
+    assert signals.emergency == "emergency_first_aid" and signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im stood on the bridge and ive cut myself, i dont know what im doing",
+        "im sitting on the railway tracks and i want to die",
+        "i tried to kill myself earlier and passed out",
+    ],
+)
+def test_a_crisis_on_a_bridge_or_after_passing_out_gets_999_above_the_helpline(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.crisis is not None and signals.body_now, signals
+    verdict = SafetyPolicy().decide(signals, {"self_harm": 0.9, "everyday": 0.1})
+    assert verdict.emergency is not None, verdict
+
+
+def test_the_small_words_of_scots_shetland_and_the_north_are_read_as_english() -> None:
+    assert (
+        normalise("der a fire in da kitchen, canna get oot")
+        == "there a fire in the kitchen cant get out"
+    )
+    assert normalise("my da's haand winna stop bleedin") == "my das hand wont stop bleeding"
+    assert normalise("hes on da grund an he ay movin") == "hes on the ground an he aint moving"
+    # "ta" and "wi" mean nothing else to the rules; "wis" (was or us) is left alone
+    assert normalise("it wis dark") == "it wis dark"
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("der a fire doon da stair an da smoke is comin up, canna get oot", "emergency_help"),
+        ("my peerie brither drank sumthin oot da bottle under da sink", "emergency_first_aid"),
+        ("fell aff da wall an his leg is bent da wrang wye", "emergency_first_aid"),
+        ("tried ta hang mysel in da shed", "emergency_first_aid"),
+    ],
+)
+def test_danger_written_in_shetland_words_is_caught(text: str, reply_id: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "were locked in the bathroom and he is going mental smashing the plates",
+        "theres a fire in the kitchen and the smoke is coming up the stairs",
+        "hiding in the staff toilet cos a man is kicking off in the hall with a metal bar",
+        "they locked me in the garage and say theyll not let me out",
+    ],
+)
+def test_danger_told_by_two_signs_is_never_dropped_by_the_classifier(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.medical, signals
+    verdict = SafetyPolicy().decide(signals, {"everyday": 0.97, "danger_now": 0.03})
+    assert verdict.emergency is not None, verdict.why
+
+
+def test_a_film_about_hiding_from_a_violent_man_is_still_a_story() -> None:
+    signals = net.scan(
+        "in the film shes locked in the bathroom and hes smashing the door, so scary lol"
+    )
+    assert not signals.medical
+
+
+@pytest.mark.parametrize(
+    ("text", "medical"),
+    [
+        ("my wrist is bent the wrong way after i fell off the trampoline", True),
+        ("he banged his head on the goalpost and keeps asking the same question", True),
+        ("swallowed all my sertraline", True),
+        ("ive taken 12 paracetamol", True),
+        ("took 2 paracetamol for my headache", False),
+        ("my brother overdosed on haribo and is bouncing off the walls", False),
+    ],
+)
+def test_broken_limbs_head_injuries_and_overdoses_by_name_or_number(
+    text: str, medical: bool
+) -> None:
+    assert net.scan(text).medical is medical
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("walked into the sea to end it but i came back out", "crisis_suicidal"),
+        ("i just want it all to be over", "crisis_suicidal"),
+        ("i want it to stop, the boys on the bus keep filming me", None),
+    ],
+)
+def test_acts_done_to_end_it_and_wanting_it_all_over_are_a_crisis(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+def test_a_car_crawling_behind_someone_is_danger_now() -> None:
+    signals = net.scan("a van has been driving really slowly behind me since the park")
+    assert signals.emergency == "emergency_help" and signals.emergency_now
