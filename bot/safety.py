@@ -98,7 +98,7 @@ DRUGS = (
 OVERDOSE = [
     r"\b(?:ive |i have |i |just |she |he |shes |hes |theyve |they |my \w+ |s |has |have |)"
     r"(?:overdosed|od d|oded|taken an overdose|took an overdose|had an overdose)\b",
-    r"\b(?:taken|took|swallowed|swallowing|necked|downed|had) (?:like |about |around |over |)"
+    r"\b(?:taken|took|swallowed|swallowing|necked|downed|had|ate|eaten) (?:like |about |around |over |)"
     r"(?:all (?:of )?(?:my|the|her|his|mums?|dads?)|a (?:whole|full) (?:packet|box|bottle)|(?:a )?(?:load|loads|lots|bunch) of|"
     # a number of them: five or more ("took 2 paracetamol for my headache" is a normal dose)
     r"too many|[5-9]|[1-9]\d+|twenty|thirty|fifty|a handful of|handfuls of)"
@@ -117,7 +117,7 @@ OVERDOSE = [
     r"codeine|co codamol)\b",
     r"\b(?:had|took|taken|swallowed|necked|downed) (?:my |his |her |their |the |me |mums? |dads? |nans? |grans? |)"
     r"(?:\w+ ){0,2}(?:pills|tablets|meds|medication|medicine|paracetamol|painkillers|antidepressants) "
-    r"(?:\w+ )?(?:all of (?:them|em|it)|the (?:whole|full) (?:lot|box|packet|bottle))\b",
+    r"(?:\S+ ){0,4}?(?:all of (?:them|em|it)|the (?:whole|full) (?:lot|box|packet|bottle))\b",
     # "i swallowed all the pills i could find"
     r"\ball (?:the )?(?:tablets|pills|meds|medicine|medication|painkillers)s? (?:i|we|he|she|they) (?:could |can |)"
     r"(?:find|found|had|have|got)\b",
@@ -189,6 +189,8 @@ MEDICAL = [
     r"\b(?:took|taken|swallowed|necked|had|ate) (?:everything|all the \w+|all the stuff|the lot|whatever was) "
     r"(?:in|from|out of) (?:the |my |our |mums |dads |)(?:medicine|bathroom|first aid|pill) "
     r"(?:cupboard|cabinet|box|drawer|tin)\b",
+    r"\b(?:swallowed|took|taken|necked) (?:everything|all the \w+|the lot|whatever was) (?:in|from|out of) "
+    r"(?:the |my |our |mums |dads |)(?:cupboard|cabinet|drawer)\b",
     # blue lips, or someone who collapsed and does not answer
     r"\b(?:lips|face) (?:is |are |r |s |)(?:going |gone |turning |turned |all |)(?:blue|purple|grey|gray)\b"
     r"(?! from| cos| coz| because| after (?:the|a|my|that) (?:slush|ice|swim|sweet|lolly|sea))",
@@ -201,7 +203,7 @@ MEDICAL = [
     # a bad burn: "a full pan of fryer oil down his arm", "pulled the kettle ower hersel"
     rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:boiling |hot |full |)(?:kettle|pan|chip pan)\b{GAP}"
     r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
-    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|peeling off|coming off|all white|charred)\b|"
+    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|(?:peeling|coming) (?:right |all |)off|all white|charred)\b|"
     r"\b(?:skin|skins|burn) (?:has |s |is |)(?:gone|going|turned) (?:all |really |)(?:white|charred|black|leathery)\b",
     # a knife gone into someone: "the knife has gone right into my hand"
     rf"\b{KNIFE}\b(?: \w+){{0,3}} (?:gone|went|go|stuck|sticking|is) (?:right |straight |all the way |deep |)"
@@ -231,8 +233,8 @@ MEDICAL = [
     r"\b(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open\b|"
     r"\b(?:cant|can not|cannot|struggling to) stay awake\b",
     rf"\b(?:hit|smacked|banged|cracked|bashed) (?:his|her|their|my) head\b{GAP}\b(?:not making sense|"
-    r"aint (?:talking|talkin|making) sense|talking nonsense|confused|being sick|throwing up|drowsy|"
-    r"passed out|knocked out|wont wake|cant remember)\b",
+    r"aint (?:talking|talkin|making) sense|talking nonsense|talking rubbish|talking gibberish|confused|being sick|"
+    r"been sick|throwing up|drowsy|passed out|knocked out|wont wake|cant remember)\b",
     r"\b(?:took|taken|swallowed|necked|had) (?:some |a load of |loads of |)(?:pills|tablets) "
     r"(?:with|and|an|n) (?:vodka|alcohol|drink|booze|wine|beer|cider)\b",
     r"\b(?:fitting|having a fit|had a fit)\b.*\b(?:floor|shaking|wont stop|not stopping|foaming|"
@@ -247,7 +249,7 @@ MEDICAL = [
     r"me mums |me |ma |mams |mam s |mum s )?(?:\w+ )?(?:meds|medication|tablets|pills|painkillers|paracetamol)\b",
     rf"\b(?:drank|drunk|swallowed|ate|eaten|had|took|taken)\b{GAP}\b(?:thinking|thought|thinkin) "
     r"(?:they were|they was|theyre|they are|them was) (?:sweets|sweeties|sweetie|candy|smarties|skittles|mints|"
-    r"vitamins|juice|pop|drinks?)\b",
+    r"vitamins|juice|pop|drinks?|ket|kets)\b",
     # taken something not to wake up: "took sum stuff so i wouldnt wake up"
     r"\b(?:took|taken|had|swallowed|necked|downed) (?:some |sum |summat |something |stuff |sum stuff |"
     r"some stuff |loads |a load |pills |tablets |meds |)\S*(?: \S+){0,6}? "
@@ -265,7 +267,8 @@ MEDICAL = [
     r"turning yellow|heart (?:is |s )?(?:racing|pounding)|cant breathe|confused|shaking)\b",
     # a fit said by how it looks: "shakin all over on the floor like a fit", "his eyes rolled back"
     rf"\b(?:shaking|jerking|twitching|on the floor)\b{GAP}\blike (?:a |hes having a |shes having a |)fit\b",
-    r"\b(?:his|her|their) eyes (?:are |have |)(?:all |)(?:rolled|rolling|rolled right|gone) (?:back|up)\b",
+    r"\b(?:(?:his|her|their) eyes (?:are |have |)|eyes (?:are |have |)(?:all |))(?:rolled|rolling|rolled right|gone) "
+    r"(?:back|up)\b(?! (?:at|when|cos|because))",
     # a cut that leaves them faint, either way round: "cut my arm n im that dizzy"
     rf"\b{CUT_LIMB}\b{GAP}\b(?:{FAINT}|blacking out|going white|passing out)\b",
     rf"\b{FAINT}\b{GAP}\b{CUT_LIMB}\b",  # The kinds of emergency on first-aid courses' "call 999" lists, each said in more than one
@@ -302,6 +305,17 @@ MEDICAL = [
     r"(?:legs?|neck)|feel (?:my|his|her|their|me) legs)|(?:broke|broken|snapped|cracked) (?:my|his|her|their|me) "
     r"(?:hip|neck|back|spine|leg|pelvis|skull)|not moving|hit (?:his|her|their|my) head)\b",
     r"\b(?:bone|bones) (?:is |are |s |)(?:sticking out|poking out|through (?:the|his|her|my) skin)\b",
+    # a stroke: "her face has gone all droopy on one side", "cant get his words out, his arm is weak"
+    r"\b(?:face|mouth|smile) (?:is |has |s |)(?:gone |going |)(?:all |a bit |)(?:droopy|drooping|dropped|lopsided|"
+    r"wonky|slanted)(?: (?:on|down) one side)?\b(?! (?:in|on) (?:the|a|my|her|his) (?:photo|pic|picture|selfie|filter))",
+    rf"\b(?:cant|can not|cannot) (?:get (?:his|her|their) words out|speak properly|lift (?:his|her|their) arm)\b{GAP}"
+    r"\b(?:face|arm|droop\w*|one side|stroke)\b|"
+    rf"\b(?:face|arm|droop\w*|one side)\b{GAP}\b(?:cant|can not|cannot) (?:get (?:his|her|their) words out|speak "
+    r"properly|lift (?:his|her|their) arm)\b",
+    # something taken at a party, and the body now: "took something, shes roasting hot and twitching"
+    rf"\b(?:took|taken|had|dropped|necked|swallowed) (?:something|a pill|pills|a tab|some pills|mandy|md|mdma|ket|"
+    rf"ketamine|spice|molly|ecstasy|xanax|a bean|some stuff)\b{GAP}\b(?:roasting|burning up|overheating|twitching|"
+    r"fitting|cant wake|wont wake|not waking|eyes rolling|foaming|not breathing|heart racing|collapsed|passed out)\b",
     # a limb the wrong way: "my arm is bent the wrong way"
     r"\b(?:arm|arms|leg|legs|ankle|knee|wrist|elbow|shoulder|foot|neck) (?:is |s |are |has |)(?:gone |)(?:bent|twisted|"
     r"facing|pointing|turned|going|gone) (?:all |)(?:the |)wrong (?:way|direction)\b",
@@ -313,7 +327,7 @@ MEDICAL = [
     # something drunk from the shed or the garage, and sick now: "drank something out the shed,
     # hes being sick"
     rf"\b(?:drank|drunk|swallowed|ate|eaten|had|drinking)\b(?: \S+){{0,4}} (?:out (?:of )?|from |in )(?:the |our |my |a |"
-    rf"his |her |)(?:shed|garage|barn|van|bottle|tub|tin|jerry can|container|cupboard)\b{GAP}\b(?:being sick|been sick|"
+    rf"his |her |)(?:\w+ )?(?:shed|garage|barn|van|bottle|tub|tin|jerry can|container|cupboard)\b{GAP}\b(?:being sick|been sick|bein sick|"
     r"throwing up|vomiting|puking|foaming|cant breathe|drowsy|sleepy|burning|burns|screaming|wont wake)\b",
     # an electric shock, and someone down: "got a shock off the kettle lead, shes on the floor"
     rf"\b(?:electric shock|electrocuted|got a shock|a shock off|shock from)\b{GAP}\b(?:on the floor|not answering|"
@@ -557,6 +571,20 @@ EMERGENCY_DANGER = [
     # a car crawling beside someone: "a car has been driving slow behind me all the way home"
     r"\b(?:car|van|motor|4x4)s? (?:\w+ ){0,3}(?:driving|drivin|crawling|creeping|going|rolling) (?:really |)"
     r"(?:slow|slowly) (?:\w+ ){0,2}(?:behind|next to|beside|alongside|after) (?:me|us)\b",
+    r"\b(?:car|van|motor)s? (?:\w+ ){0,2}(?:keeps?|kept|is|has been|been) (?:slowing down|pulling up|stopping|"
+    r"crawling|following) (?:\w+ ){0,2}(?:next to|beside|alongside|behind|by) (?:me|us)\b",
+    # cut off by water: "stuck on the rocks and the tide is coming in", "the cars stuck and water
+    # is coming in"
+    rf"\b(?:stuck|trapped|cant get (?:out|the door open|the doors open))\b{GAP}\b(?:waters?|floods?|rivers?)\b(?: \w+){{0,2}} "
+    r"(?:coming in|rising|up to)\b|\b(?:waters?|floods?|rivers?)\b(?: \w+){0,2} (?:coming in|rising|come up|up to)\b"
+    rf"{GAP}\b(?:stuck|trapped|cant get (?:out|the door open|the doors open))\b",
+    # shut in somewhere: "locked in the grain store, door jammed shut"
+    rf"\b(?:locked|trapped|stuck|shut) in\b{GAP}\b(?:door|doors|it)\b(?: \w+){{0,2}} (?:jammed|stuck|wont open|"
+    r"will not open|locked)\b",
+    # cut off by the sea: "stuck on the rocks and the tide is coming in"
+    rf"\b(?:stuck|trapped|cut off|stranded|cant get back|cant get off|cant get out)\b{GAP}\btide\b(?: \w+){{0,2}} "
+    r"(?:coming in|rising|in)\b|\btide\b(?: \w+){0,2} (?:coming in|rising)\b"
+    rf"{GAP}\b(?:stuck|trapped|cut off|stranded|cant get (?:back|off|out|round))\b",
     # a stranger in a car: "man in car keep driving next to me slow and say get in"
     rf"\b(?:man|men|guy|guys|bloke|blokes|stranger|strangers|someone|somebody|lads?|people|fella)\b (?:in|inside) "
     rf"(?:a |the |this |that |some |)(?:\w+ )?(?:car|van|motor)\b{GAP}\b(?:get in|keeps? (?:driving|following|"
@@ -609,9 +637,13 @@ CRISIS_SUICIDAL = [
     # a passive wish to die: "if a car hit me on the way home i wouldnt mind"
     r"\bif (?:i (?:\S+ ){0,4}?(?:died|didnt wake up|dont wake up|never woke up|wasnt here|werent here|was gone|"
     r"disappeared|got (?:hit|run over|ran over|knocked down) by (?:a|the) (?:car|bus|train|lorry|van|truck))|"
-    r"(?:a|the) (?:car|bus|train|lorry|van|truck) (?:hit|hits|ran over|runs over|run over|knocked down) me)\b"
+    r"(?:a|the) (?:car|bus|train|lorry|van|truck|tractor|quad|motorbike) (?:hit|hits|ran over|runs over|run over|"
+    r"knocked down|rolled on|"
+    r"rolled onto|fell on|crushed) (?:me|us))\b"
     rf"{GAP}\b(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
-    r"(?:mind|care|be bothered|be sad|be that bad|matter)\b",
+    r"(?:mind|care|be bothered|be sad|be that bad|matter|be the worst thing|be a bad thing|be so bad)\b",
+    # someone died, and wishing it was them: "sat with her while she passed, i wish that were me"
+    rf"\b(?:died|passed|passed away|dying|funeral|dead|killed)\b{GAP}\b(?:i )?wish (?:that|it) (?:was|were) me\b",
     r"\b(?:kill|killing|end|ending|hang|hanging|top|topping|off|offing|unalive|unaliving|drown|drowning) "
     r"(?:myself|my self|meself|me self)\b",
     r"\bkms\b|\bk m s\b|\bkmsl\b",
@@ -629,8 +661,10 @@ CRISIS_SUICIDAL = [
     r"\b(?:think|thinking|thought|thinkin) (?:about|of|bout|abt) (?:dying|death|being dead|not being (?:here|alive)|"
     r"not existing|killing myself|ending it|ending my life)\b",
     r"\b(?:wish|wishing) (?:i|id|i was|i were|i had) (?:was |were |)?(?:dead|never born|not born|not here|gone|not alive)\b",
-    r"\b(?:do not|dont|don t|dnt|doesnt|no longer|not|never) (?:want|wanna) (?:to )?(?:be here|live|exist|be alive|"
-    r"wake up|go on|be around|carry on)\b",
+    r"\b(?:do not|dont|don t|dnt|doesnt|didnt|did not|no longer|not|never) (?:want|wanna) (?:to )?(?:be here|live|exist|"
+    r"be alive|wake up|go on|be around|carry on)\b",
+    # "only reason im still here is my little sister"
+    r"\b(?:only|the only) (?:reason|thing) (?:im|i am|i m|why im|keeping me) (?:still )?(?:here|alive|going|around)\b",
     r"\b(?:no|nothing to|no point|no reason to|no point in|no point being|whats the point (?:of|in)) "
     r"(?:reason to )?(?:live|living|go on|going on|carry on|be alive|being alive|be here|being here)\b",
     r"\b(?:dont|do not|cant|can not) see the point\b|\bwhats the point (?:of|in) (?:anything|it all|life|me)\b",
@@ -736,7 +770,7 @@ CRISIS_SELF_HARM = [
     r"(?:with|on|again)\b",
     # marks that are kept hidden: "the scars on ma legs are gettin worse", "me arms are a mess"
     r"\b(?:scars|marks|cuts|burns) on (?:my|ma|me) (?:arms?|wrists?|legs?|thighs?|hips?|stomach)\b",
-    r"\b(?:my|ma|me) (?:arms|wrists|legs|thighs) (?:are|r|is) (?:a mess|covered in (?:cuts|scars|marks))\b",
+    r"\b(?:my|ma|me) (?:arms|wrists|legs|thighs) (?:are |r |is |)(?:a mess|covered in (?:cuts|scars|marks))\b",
     # blood from a wrist, an arm or a thigh of one's own
     r"\b(?:my|ma|me) (?:wrists?|arms?|thighs?)\b(?: \w+){0,3} (?:bleeding|bleedin|pouring|gushing|wont stop)\b",
     rf"\b(?:blood|bleeding|bleedin)\b{GAP}\bfrom (?:my|ma|me) (?:wrists?|arms?|thighs?)\b",
@@ -839,7 +873,8 @@ IDIOMS = [
     # food and cooking: "stab the potato before you microwave it", "stabbing at his dinner"
     r"\b(?:stab|stabs|stabbing|stabbed|poke|poking|prick|pricking|pierce|piercing) (?:at )?(?:a |the |his |her |"
     r"my |me |their |some |)(?:\w+ )?(?:potato|potatoes|spud|spuds|sausages?|film|lid|dinner|tea|food|plate|"
-    r"peas|chips|meat|steak|veg|vegetables|pasta|cake|pie|lasagne|beans|yolk|egg|eggs)\b"
+    r"peas|chips|meat|steak|veg|vegetables|pasta|cake|pie|lasagne|beans|yolk|egg|eggs|straw|straws|juice|"
+    r"carton|capri sun|yoghurt|yogurt)\b"
     r"(?! (?:shop|shops|house|place|bar|restaurant|stall|van|takeaway|room|factory|market|hut))",
     r"\b(?:my |the |)(?:phone|battery|laptop|tablet|console|controller|plant|plants|charger|pc|ipad) "
     r"(?:is |s |)(?:about to |gonna |going to |)(?:dying|dead|died|die)\b",
@@ -1055,6 +1090,7 @@ _DANGER_WORDS = re.compile(
     r"broke in|breaking in|outside|gang|weapon|gun|fight|jumped|robbed|mugged|kill|hurt|die|dying|"
     r"cornered|surrounded|threat\w*|something in (?:his|her|their) hand|scard|skared|scaird|trapped|"
     r"locked (?:me|us) in|(?:wont|will not|no) let (?:me|us) (?:out|go|leave)|"
+    r"waters? (?:is |s |)(?:coming in|rising)|tide (?:is |s |)coming in|cant get (?:the )?doors? open|"
     r"give (?:him|them|her|me|us) (?:my|your|ur|yer|ya|their|his|her)|"
     r"(?:will|gonna|going to|gna|wants to|tryna) (?:cut|stab|shank|hurt|kill|batter|jump|rob|bore) (?:me|us|you|u))\b"
 )
@@ -1099,7 +1135,8 @@ _BODY_NOW = re.compile(
     r"\b(?:loads of|so much|lots of|a lot of) blood\b|\bblood everywhere\b|\bwont stop bleeding\b|"
     r"\b(?:gone|going|turned|its|skin is|skins) (?:all |really |)(?:white|blistered|blistery|black|charred)\b|"
     r"\b(?:hurts|hard|painful) to (?:breathe|breath|swallow)\b|"
-    r"\b(?:passed out|blacked out|keep passing out|keep blacking out)\b|"
+    r"\b(?:passed out|blacked out|keep passing out|keep blacking out|went dark|went black|woke up on the floor)\b|"
+    r"\b(?:head|heads) (?:is |s |)(?:pounding|banging|killing me)\b|"
     r"\b(?:ive|i have|i|just|already) (?:already |just |)(?:taken|took|swallowed|necked|downed) (?:some |)"
     r"(?:stuff|something|it|them|everything)\b|"
     # ...or where the person is: "im on the bridge over the railway"

@@ -1248,3 +1248,65 @@ def test_acts_done_to_end_it_and_wanting_it_all_over_are_a_crisis(
 def test_a_car_crawling_behind_someone_is_danger_now() -> None:
     signals = net.scan("a van has been driving really slowly behind me since the park")
     assert signals.emergency == "emergency_help" and signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my grandad's face has gone droopy on one side",
+        "she cant get her words out and her arm is all floppy",
+        "my mate took a pill at the festival and shes burning up and twitching",
+        "her eyes are rolling back and she wont answer",
+        "my cousin ate a load of tablets thinking they were kets",
+        "he swallowed everything in the cupboard",
+        "my brother hit his head on the diving board and hes talking rubbish",
+        "she drank something out of a squash bottle in the garage and shes been sick",
+    ],
+)
+def test_a_stroke_a_bad_reaction_and_poison_from_a_bottle_are_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.medical and signals.emergency_now, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she pulled a face in the photo, all droopy on one side lol",
+        "i ate everything in the cupboard after school",
+        "my sister rolled her eyes at me",
+    ],
+)
+def test_a_funny_face_a_hungry_teenager_and_rolled_eyes_are_not_medical(text: str) -> None:
+    assert not net.scan(text).medical
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the car is stuck in the ford and water is coming in, we cant get the doors open",
+        "stuck on the sandbank and the tide is coming in fast",
+        "im shut in the cold store and the door is jammed",
+        "a car keeps slowing down next to me and the man asked if i want a lift",
+    ],
+)
+def test_water_coming_in_a_jammed_door_and_a_car_slowing_beside_me_are_danger(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now, signals
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("if the tractor rolled on me it wouldnt be the worst thing", "crisis_suicidal"),
+        ("my grandad died last month and i keep thinking i wish that was me", "crisis_suicidal"),
+        ("the only reason im still here is my little brother", "crisis_suicidal"),
+        ("i didnt want to wake up this morning", "crisis_suicidal"),
+        ("she won the lottery, i wish that was me", None),
+    ],
+)
+def test_more_ways_of_not_wanting_to_be_here(text: str, crisis: str | None) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+def test_a_straw_stabbed_into_a_juice_carton_is_an_ordinary_day() -> None:
+    assert net.scan("i stabbed the straw into my juice and it went everywhere").emergency is None
