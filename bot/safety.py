@@ -203,7 +203,7 @@ MEDICAL = [
     # a bad burn: "a full pan of fryer oil down his arm", "pulled the kettle ower hersel"
     rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:boiling |hot |full |)(?:kettle|pan|chip pan)\b{GAP}"
     r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
-    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|(?:peeling|coming) (?:right |all |)off|all white|charred)\b|"
+    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|(?:all |)(?:peeling|coming) (?:right |all |)off|all white|charred)\b|"
     r"\b(?:skin|skins|burn) (?:has |s |is |)(?:gone|going|turned) (?:all |really |)(?:white|charred|black|leathery)\b",
     # a knife gone into someone: "the knife has gone right into my hand"
     rf"\b{KNIFE}\b(?: \w+){{0,3}} (?:gone|went|go|stuck|sticking|is) (?:right |straight |all the way |deep |)"
@@ -267,8 +267,8 @@ MEDICAL = [
     r"turning yellow|heart (?:is |s )?(?:racing|pounding)|cant breathe|confused|shaking)\b",
     # a fit said by how it looks: "shakin all over on the floor like a fit", "his eyes rolled back"
     rf"\b(?:shaking|jerking|twitching|on the floor)\b{GAP}\blike (?:a |hes having a |shes having a |)fit\b",
-    r"\b(?:(?:his|her|their) eyes (?:are |have |)|eyes (?:are |have |)(?:all |))(?:rolled|rolling|rolled right|gone) "
-    r"(?:back|up)\b(?! (?:at|when|cos|because))",
+    r"\b(?:(?:his|her|their) eyes (?:are |have |)|(?<!my )(?<!me )(?<!ma )(?<!i )eyes (?:are |have |)(?:all |))"
+    r"(?:rolled|rolling|rolled right|gone) (?:back|up)\b(?! (?:at|when|cos|because|so hard))",
     # a cut that leaves them faint, either way round: "cut my arm n im that dizzy"
     rf"\b{CUT_LIMB}\b{GAP}\b(?:{FAINT}|blacking out|going white|passing out)\b",
     rf"\b{FAINT}\b{GAP}\b{CUT_LIMB}\b",  # The kinds of emergency on first-aid courses' "call 999" lists, each said in more than one
@@ -735,6 +735,10 @@ CRISIS_SELF_HARM = [
     # hitting oneself: "hes been hitting his own head with his fists"
     r"\b(?:hitting|hits|hit|punching|punches|punched|slapping|slaps|slapped) (?:his|her|my|their|me|ma) own "
     r"(?:head|face|legs?|arms?|stomach|body)\b",
+    # a blade kept where only they look: "i keep a blade in my make-up bag"
+    r"\b(?:keep|keeps|kept|keeping|hide|hides|hid|hidden|hiding) (?:a |my |me |the |some |)(?:razor|razors|blade|blades|"
+    r"razor blades?) (?:in|under|inside) (?:my|me|ma) (?:make ?up bag|pencil case|phone case|pillow|pillowcase|mattress|"
+    r"purse|wash bag|sock drawer|jewellery box)\b(?! for (?:art|work|crafts?|dt|cutting|shaving))",
     # a band snapped on the wrist, or means kept hidden "just in case"
     r"\b(?:snap|snaps|snapping|snapped|ping|pinging|flick|flicking) (?:a |an |the |my |me |ma |)(?:elastic |rubber |"
     r"hair |)(?:band|bobble)s? (?:on|against|at) (?:my|me|ma|his|her) wrists?\b",
@@ -920,6 +924,7 @@ IDIOMS = [
     # help with a task, not a cry for help: "can someone help me understand equations"
     r"\b(?:help|helping|helps) (?:me |us |him |her |)(?:to |)(?:understand|revise|learn|study|spell|write|work out|"
     r"figure out|choose|pick|decide|practise|practice|plan|cook|bake|set up|install)\b|"
+    r"\bhelp(?: me)?(?: pls| please| plz)? what (?:even )?(?:is|are) (?:a|an) \w+\b|"
     r"\bhelp (?:me |us |)with (?:my |the |this |some |me |ma |)(?:\w+ )?(?:homework|revision|essay|maths|math|"
     r"coursework|english|science|history|geography|spelling|cv|application|project|assignment|exam|test|quiz|"
     r"speech|presentation|hair|makeup|outfit)\b",
@@ -978,6 +983,7 @@ _PAST = re.compile(
     rf"(?:on|last|this past|that) {_DAY}|{_DAY} (?:night|morning|afternoon|evening) (?:he|she|they|i|we|my)|"
     rf"{_DAY} (?:gone|just gone)|(?:the )?(?:week|weekend|night|day|month|year) before last|"
     rf"(?:on|that|over) {_OCCASION}|"
+    r"\bat (?:half term|christmas|easter)\b(?! (?:dinner|lunch|tea|party|market|do|fair|rn|right now|now|service))|"
     rf"(?:in|back in|since|during|over|that) (?:{_MONTH}|the summer|summer|the holidays|half term|lockdown|covid|christmas|easter|(?:19|20)\d\d)|"
     rf"{_MONTH} (?:19|20)\d\d|\b(?:19|20)\d\d\b|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTH}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     r"back in (?:the day|primary|year \d+|yr \d+|(?:first|second|third|fourth|fifth|sixth) year)|back when|"
@@ -1135,6 +1141,7 @@ _BODY_NOW = re.compile(
     r"\b(?:loads of|so much|lots of|a lot of) blood\b|\bblood everywhere\b|\bwont stop bleeding\b|"
     r"\b(?:gone|going|turned|its|skin is|skins) (?:all |really |)(?:white|blistered|blistery|black|charred)\b|"
     r"\b(?:hurts|hard|painful) to (?:breathe|breath|swallow)\b|"
+    r"\b(?:needs?|needing|will need|probably needs?) (?:stitches|stitching|glueing|gluing)\b|\bgaping\b|"
     r"\b(?:passed out|blacked out|keep passing out|keep blacking out|went dark|went black|woke up on the floor)\b|"
     r"\b(?:head|heads) (?:is |s |)(?:pounding|banging|killing me)\b|"
     r"\b(?:ive|i have|i|just|already) (?:already |just |)(?:taken|took|swallowed|necked|downed) (?:some |)"

@@ -1310,3 +1310,48 @@ def test_more_ways_of_not_wanting_to_be_here(text: str, crisis: str | None) -> N
 
 def test_a_straw_stabbed_into_a_juice_carton_is_an_ordinary_day() -> None:
     assert net.scan("i stabbed the straw into my juice and it went everywhere").emergency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "past"),
+    [
+        ("at half term a lad pulled a knife on me outside the leisure centre", True),
+        ("at easter someone threatened my brother with a blade", True),
+        ("were at christmas dinner and my uncle has pulled a knife on my dad", False),
+    ],
+)
+def test_at_half_term_or_at_christmas_is_over_but_christmas_dinner_is_now(
+    text: str, past: bool
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now is not past, signals
+
+
+def test_a_self_harm_wound_that_needs_stitches_gets_999_above_the_helpline() -> None:
+    signals = net.scan("i cut my arm on purpose and i think it needs stitches")
+    assert signals.crisis == "crisis_self_harm" and signals.body_now, signals
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("i keep a razor blade in my pencil case in case i need it", "crisis_self_harm"),
+        ("i keep a blade in my pencil case for art", None),
+        ("my brother keeps a blade under his bed", None),
+    ],
+)
+def test_a_blade_kept_in_a_pencil_case_is_self_harm_but_not_one_for_art(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+def test_help_what_even_is_a_quadratic_is_homework() -> None:
+    signals = net.scan("help me pls what even is a quadratic")
+    assert signals.emergency is None and signals.idiom
+
+
+def test_eyes_rolling_back_is_medical_but_not_my_own_eye_roll() -> None:
+    assert net.scan("shes on the floor and her eyes are rolling back").medical
+    assert net.scan("eyes rolling back and she wont wake up").medical
+    assert not net.scan("my eyes rolled back so hard at his joke").medical
