@@ -217,10 +217,15 @@ MEDICAL = [
     rf"\btried (?:to|tae|ta|2) (?:end it|kill myself|end my life|take my life|overdose|od)\b{GAP}\b(?:now|"
     r"dizzy|sick|cold|sleepy|drowsy|weird|numb|bleeding|cant breathe)\b",
     # an allergic reaction: "got stung and my throat is swelling up", "ate a nut and cant breathe"
-    rf"\b(?:stung|sting|bee|wasp|nut|nuts|peanut|peanuts|allergic|allergy|epi ?pen)\b{GAP}\b(?:(?:throat|tongue|lips?|face|"
-    r"mouth) (?:is |s |are |re |)(?:\w+ )?(?:swelling|swollen|closing|tight|puffing up)|"
+    rf"\b(?:stung|sting|bee|wasp|nut|nuts|peanut|peanuts|satay|sesame|shellfish|prawns?|allergic|allergy|epi ?pen)\b"
+    rf"{GAP}\b(?:(?:throat|tongue|lips?|face|"
+    r"mouth) (?:is |s |are |re |feels |feel |)(?:\w+ )?(?:swelling|swollen|closing|tight|puffing up)|"
     r"(?:cant|can not|cannot|struggling to|can hardly) (?:breathe|breath)|gasping|wheezing|anaphyla\w*|"
     r"collapsed|passed out|fainted)\b",
+    # ...and said the other way round: "his face is swelling up after he ate a satay thing"
+    r"\b(?:throat|tongue|lips?|face|mouth) (?:is |s |are |re |feels |feel |)(?:\w+ )?(?:swelling|swollen|closing|"
+    rf"puffing up)\b{GAP}\b(?:ate|eaten|eating|stung|sting|nut|nuts|peanut|peanuts|satay|sesame|shellfish|prawns?|"
+    r"allergic|allergy)\b",
     # not breathing now, or choking: "she choked on a grape and shes going purple"
     r"\b(?:(?:hes|shes|theyre|he is|she is|they are|is|s|are|re) not|isnt|aint|stopped|has stopped) breathing\b",
     rf"\b(?:choked|choking)\b{GAP}\b(?:not breathing|cant breathe|going (?:blue|purple|grey)|turning (?:blue|purple|grey)|"
@@ -354,7 +359,7 @@ STABBED_HELP = (
     r"\b(?:i need help|need help|help me|pls help|please help|plz help|ambulance|bleeding|blood)\b"
 )
 EMERGENCY_INJURY = [
-    r"\b(?:still|wont stop|not stop|cant stop|keeps?|wont stop) (?:bleeding|bleding|bleedin)\b|"
+    r"\b(?:still|wont stop|not stop|cant stop|keeps?|wont stop) (?:it |the |him |her |)(?:bleeding|bleding|bleedin)\b|"
     r"\b(?:bleeding|bleding|bleedin) (?:loads|so much|everywhere|bad|badly|heavily|out|a lot)\b|"
     r"\b(?:bleed out|bleeding out|bleed loads|bleed bad)\b",
     r"\b(?:its|it is|blood is|blood s) (?:pouring|gushing|spurting) out\b",
@@ -455,7 +460,7 @@ RAGING = (
     r"losing it)"
 )
 VIOLENT_HOME = (
-    r"(?:kicking off|going mental|losing it|smashing|smashin|smashed (?:the|a|our) (?:back |front |kitchen |)(?:window|door)|going mad|kicking the door|banging on the door|"
+    r"(?:kicking off|going mental|losing it|battering (?:the |our |)doors?|smashing|smashin|smashed (?:the|a|our) (?:back |front |kitchen |)(?:window|door)|going mad|kicking the door|banging on the door|"
     r"hitting (?:my|me|her|him)|"
     r"screaming at|threatening|said (?:im|i am|were|we are|ill be|i will be) next|"
     r"coming (?:for|after) (?:me|us)|trying to get in|(?:someone|somebody|a man|men|people) "
@@ -582,8 +587,8 @@ EMERGENCY_DANGER = [
     rf"\b(?:locked|trapped|stuck|shut) in\b{GAP}\b(?:door|doors|it)\b(?: \w+){{0,2}} (?:jammed|stuck|wont open|"
     r"will not open|locked)\b",
     # cut off by the sea: "stuck on the rocks and the tide is coming in"
-    rf"\b(?:stuck|trapped|cut off|stranded|cant get back|cant get off|cant get out)\b{GAP}\btide\b(?: \w+){{0,2}} "
-    r"(?:coming in|rising|in)\b|\btide\b(?: \w+){0,2} (?:coming in|rising)\b"
+    rf"\b(?:stuck|trapped|cut off|stranded|cant get back|cant get off|cant get out)\b{GAP}\btides?\b(?: \w+){{0,2}} "
+    r"(?:coming in|rising|in)\b|\btides?\b(?: \w+){0,2} (?:coming in|rising)\b"
     rf"{GAP}\b(?:stuck|trapped|cut off|stranded|cant get (?:back|off|out|round))\b",
     # a stranger in a car: "man in car keep driving next to me slow and say get in"
     rf"\b(?:man|men|guy|guys|bloke|blokes|stranger|strangers|someone|somebody|lads?|people|fella)\b (?:in|inside) "
@@ -605,6 +610,8 @@ SURE_DANGER = [
     # stuff", "hiding under my bed, i can hear someone downstairs and nobody should be home"
     rf"\b{HIDING_PLACE}\b{GAP}\b{VIOLENT_HOME}\b",
     rf"\b(?:locked|barricaded|hiding|hidin) (?:us |ourselves |myself |me |)(?:in|inside|under)\b{GAP}\b{KNIFE}\b",
+    # someone armed, and hiding from them: "a guy with a hammer battering doors, im hiding in the cupboard"
+    rf"\b(?:with|wiv|wid|holding|got) (?:a |an |the |his |her |their |)(?:\w+ )?{WEAPON}\b{GAP}\b{HIDING_PLACE}\b",
     rf"\b{VIOLENT_HOME}\b{GAP}\b{HIDING_PLACE}\b",
     # a fire: "the living room is on fire and my nan is upstairs"
     r"\b(?:house|flat|room|kitchen|living room|building|home|bedroom|stairs|hallway|landing|garage|block) "
@@ -637,7 +644,7 @@ CRISIS_SUICIDAL = [
     # a passive wish to die: "if a car hit me on the way home i wouldnt mind"
     r"\bif (?:i (?:\S+ ){0,4}?(?:died|didnt wake up|dont wake up|never woke up|wasnt here|werent here|was gone|"
     r"disappeared|got (?:hit|run over|ran over|knocked down) by (?:a|the) (?:car|bus|train|lorry|van|truck))|"
-    r"(?:a|the) (?:car|bus|train|lorry|van|truck|tractor|quad|motorbike) (?:hit|hits|ran over|runs over|run over|"
+    r"(?:a|the) (?:car|bus|train|lorry|van|truck|tractor|quad|motorbike|motor) (?:hit|hits|ran over|runs over|run over|"
     r"knocked down|rolled on|"
     r"rolled onto|fell on|crushed) (?:me|us))\b"
     rf"{GAP}\b(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
@@ -919,7 +926,8 @@ IDIOMS = [
     r"useless|ridiculous|annoying|typical|brilliant|mental|hell|nora|joking|idiot)\b",
     r"\b(?:ears|eyes) (?:are |is |)bleed(?:ing|in)\b",
     r"\bbleed(?:ing|in|s)? (?:me|him|her|us|them|you|u|my \w+) dry\b",
-    r"\b(?:overdosed|od d|oded|overdosing|overdose) on (?:haribo|sweets|sugar|chocolate|sweeties|skittles|"
+    r"\b(?:overdosed|od d|oded|overdosing|overdose) on (?:haribo|sweets|sugar|chocolate|sweeties|skittles|chips|"
+    r"crisps|nuggets|biscuits|cookies|doughnuts|donuts|pasta|cheese|sunshine|vitamin d|"
     r"fizzy|coffee|red bull|monster|energy drinks?|netflix|tiktok|youtube|anime|revision|carbs|pizza|cake)\b",
     # help with a task, not a cry for help: "can someone help me understand equations"
     r"\b(?:help|helping|helps) (?:me |us |him |her |)(?:to |)(?:understand|revise|learn|study|spell|write|work out|"
@@ -1139,7 +1147,7 @@ _BODY_NOW = re.compile(
     r"\b(?:being sick|been sick|throwing up|thrown up|puking|vomiting|slurring|passing out|blacking out)\b|"
     r"\b(?:everything|room|everythings|rooms|head) (?:is |s |)(?:spinning|spinnin)\b|"
     r"\b(?:loads of|so much|lots of|a lot of) blood\b|\bblood everywhere\b|\bwont stop bleeding\b|"
-    r"\b(?:gone|going|turned|its|skin is|skins) (?:all |really |)(?:white|blistered|blistery|black|charred)\b|"
+    r"\b(?:gone|going|turned|its|skin is|skins) (?:all |really |)(?:white|blistered|blistery|blistering|black|charred)\b|"
     r"\b(?:hurts|hard|painful) to (?:breathe|breath|swallow)\b|"
     r"\b(?:needs?|needing|will need|probably needs?) (?:stitches|stitching|glueing|gluing)\b|\bgaping\b|"
     r"\b(?:passed out|blacked out|keep passing out|keep blacking out|went dark|went black|woke up on the floor)\b|"
@@ -1363,6 +1371,7 @@ _DIALECT = {
     "ahint": "behind",
     "wid": "would",
     "du": "you",
+    "aw": "all",
     "deyll": "theyll",
     "whit": "what",
     "oor": "our",

@@ -1355,3 +1355,34 @@ def test_eyes_rolling_back_is_medical_but_not_my_own_eye_roll() -> None:
     assert net.scan("shes on the floor and her eyes are rolling back").medical
     assert net.scan("eyes rolling back and she wont wake up").medical
     assert not net.scan("my eyes rolled back so hard at his joke").medical
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("cut my thumb on the bread slicer and i cant stop it bleeding", "emergency_first_aid"),
+        ("her lips are swelling up after she ate a prawn cracker", "emergency_first_aid"),
+        (
+            "a man with a hammer is battering the doors, im hiding in the hall cupboard",
+            "emergency_help",
+        ),
+        ("we're stuck on the rocks and the tides coming in", "emergency_help"),
+        ("the chip pan caught and my dads skin is aw peelin aff", "emergency_first_aid"),
+    ],
+)
+def test_bleeding_an_allergy_a_hammer_the_tide_and_a_burn_in_scots(
+    text: str, reply_id: str
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now, signals
+
+
+def test_a_motor_and_burns_blistering_in_a_crisis() -> None:
+    assert net.scan("if a motor hit me the morn i widnae mind").crisis == "crisis_suicidal"
+    signals = net.scan("burnt masel on purpose and its blisterin, i want to die")
+    assert signals.crisis is not None and signals.body_now, signals
+
+
+def test_overdosing_on_chips_is_an_ordinary_day() -> None:
+    signals = net.scan("overdosed on chips at the seaside lol")
+    assert signals.emergency is None and signals.crisis is None
