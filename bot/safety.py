@@ -126,11 +126,11 @@ OVERDOSE = [
 # Something tied round the neck, or an attempt to hang: 999 and a helpline. A scarf or a tie is
 # worn there every day, and a dog's lead is put round "his" neck, so they are not in it.
 LIGATURE = (
-    r"\b(?:tied|tying|tightened|tightening) (?:a |the |some |)(?:something|summat|sumthin|sumthing|somethin|smth|rope|belt|cord|cable|wire|"
+    r"\b(?:tied|tying|tightened|tightening) (?:a |the |some |)(?:something|summat|smth|rope|belt|cord|cable|wire|"
     r"string|dressing gown cord|ligature) (?:round|around) (?:his|her|my|their|me|ma) (?:own )?neck\b|"
     r"\bligatures?\b|\b(?:tried|trying|try|tries) (?:to|tae|2) hang (?:himself|herself|myself|themselves|meself)\b|"
     r"\b(?:tried|trying|try|tries) (?:to|tae|2) (?:strangle|choke|suffocate|smother) "
-    r"(?:himself|herself|myself|themselves|meself)\b"
+    r"(?:himself|herself|myself|themselves)\b"
 )
 
 # A cut to an arm or a leg, and feeling faint: said together, someone is hurt now.
@@ -161,6 +161,14 @@ ENDING = (
     r"(?:end it|end it all|all to end|it all to end|kill myself|jump|die|not be here|goodbye|"
     r"(?:dont|do not) want to (?:be here|live|be alive))"
 )
+
+# Foods that cause allergic reactions, and a part of the body said to swell: an allergy rule
+# reads them either way round.
+ALLERGEN_FOOD = r"(?:nut|nuts|peanut|peanuts|satay|sesame|shellfish|prawns?)"
+SWELLING_PART = r"(?:throat|tongue|lips?|face|mouth) (?:is |s |are |re |feels |feel |)(?:\w+ )?"
+# A stroke: speech or an arm that fails, and the face or arm that shows it, either way round.
+STROKE_SPEECH = r"(?:cant|can not|cannot) (?:get (?:his|her|their) words out|speak properly|lift (?:his|her|their) arm)"
+STROKE_SIGN = r"(?:face|arm|droop\w*|one side)"
 
 # A body in danger whatever the words around it: an overdose or poison taken, a seizure,
 # someone who cannot be woken. The classifier may doubt these (the 999 line then goes above
@@ -217,15 +225,13 @@ MEDICAL = [
     rf"\btried (?:to|tae|ta|2) (?:end it|kill myself|end my life|take my life|overdose|od)\b{GAP}\b(?:now|"
     r"dizzy|sick|cold|sleepy|drowsy|weird|numb|bleeding|cant breathe)\b",
     # an allergic reaction: "got stung and my throat is swelling up", "ate a nut and cant breathe"
-    rf"\b(?:stung|sting|bee|wasp|nut|nuts|peanut|peanuts|satay|sesame|shellfish|prawns?|allergic|allergy|epi ?pen)\b"
-    rf"{GAP}\b(?:(?:throat|tongue|lips?|face|"
-    r"mouth) (?:is |s |are |re |feels |feel |)(?:\w+ )?(?:swelling|swollen|closing|tight|puffing up)|"
+    rf"\b(?:stung|sting|bee|wasp|{ALLERGEN_FOOD}|allergic|allergy|epi ?pen)\b"
+    rf"{GAP}\b(?:{SWELLING_PART}(?:swelling|swollen|closing|tight|puffing up)|"
     r"(?:cant|can not|cannot|struggling to|can hardly) (?:breathe|breath)|gasping|wheezing|anaphyla\w*|"
     r"collapsed|passed out|fainted)\b",
     # ...and said the other way round: "his face is swelling up after he ate a satay thing"
-    r"\b(?:throat|tongue|lips?|face|mouth) (?:is |s |are |re |feels |feel |)(?:\w+ )?(?:swelling|swollen|closing|"
-    rf"puffing up)\b{GAP}\b(?:ate|eaten|eating|stung|sting|nut|nuts|peanut|peanuts|satay|sesame|shellfish|prawns?|"
-    r"allergic|allergy)\b",
+    rf"\b{SWELLING_PART}(?:swelling|swollen|closing|puffing up)\b{GAP}"
+    rf"\b(?:ate|eaten|eating|stung|sting|{ALLERGEN_FOOD}|allergic|allergy)\b",
     # not breathing now, or choking: "she choked on a grape and shes going purple"
     r"\b(?:(?:hes|shes|theyre|he is|she is|they are|is|s|are|re) not|isnt|aint|stopped|has stopped) breathing\b",
     rf"\b(?:choked|choking)\b{GAP}\b(?:not breathing|cant breathe|going (?:blue|purple|grey)|turning (?:blue|purple|grey)|"
@@ -313,10 +319,7 @@ MEDICAL = [
     # a stroke: "her face has gone all droopy on one side", "cant get his words out, his arm is weak"
     r"\b(?:face|mouth|smile) (?:is |has |s |)(?:gone |going |)(?:all |a bit |)(?:droopy|drooping|dropped|lopsided|"
     r"wonky|slanted)(?: (?:on|down) one side)?\b(?! (?:in|on) (?:the|a|my|her|his) (?:photo|pic|picture|selfie|filter))",
-    rf"\b(?:cant|can not|cannot) (?:get (?:his|her|their) words out|speak properly|lift (?:his|her|their) arm)\b{GAP}"
-    r"\b(?:face|arm|droop\w*|one side|stroke)\b|"
-    rf"\b(?:face|arm|droop\w*|one side)\b{GAP}\b(?:cant|can not|cannot) (?:get (?:his|her|their) words out|speak "
-    r"properly|lift (?:his|her|their) arm)\b",
+    rf"\b{STROKE_SPEECH}\b{GAP}\b(?:{STROKE_SIGN}|stroke)\b|\b{STROKE_SIGN}\b{GAP}\b{STROKE_SPEECH}\b",
     # something taken at a party, and the body now: "took something, shes roasting hot and twitching"
     rf"\b(?:took|taken|had|dropped|necked|swallowed) (?:something|a pill|pills|a tab|some pills|mandy|md|mdma|ket|"
     rf"ketamine|spice|molly|ecstasy|xanax|a bean|some stuff)\b{GAP}\b(?:roasting|burning up|overheating|twitching|"
@@ -467,6 +470,9 @@ VIOLENT_HOME = (
     r"(?:downstairs|in the house|in the kitchen)|broke in|broken in|breaking in|"
     r"(?:he|she|they) (?:doesnt|dont|does not|do not) know (?:im|i am|were|we are) (?:here|in here))"
 )
+# No way out, and water: "the cars stuck and water is coming in", either way round.
+NO_WAY_OUT = r"(?:stuck|trapped|cant get (?:out|the door open|the doors open))"
+WATERS = r"(?:waters?|floods?|rivers?)"
 EMERGENCY_DANGER = [
     # someone has a knife out now
     rf"\b{OTHER} (?:is |are |s |re |has |have |)?(?:got |has got |have got |just |)?"
@@ -580,9 +586,8 @@ EMERGENCY_DANGER = [
     r"crawling|following) (?:\w+ ){0,2}(?:next to|beside|alongside|behind|by) (?:me|us)\b",
     # cut off by water: "stuck on the rocks and the tide is coming in", "the cars stuck and water
     # is coming in"
-    rf"\b(?:stuck|trapped|cant get (?:out|the door open|the doors open))\b{GAP}\b(?:waters?|floods?|rivers?)\b(?: \w+){{0,2}} "
-    r"(?:coming in|rising|up to)\b|\b(?:waters?|floods?|rivers?)\b(?: \w+){0,2} (?:coming in|rising|come up|up to)\b"
-    rf"{GAP}\b(?:stuck|trapped|cant get (?:out|the door open|the doors open))\b",
+    rf"\b{NO_WAY_OUT}\b{GAP}\b{WATERS}\b(?: \w+){{0,2}} (?:coming in|rising|up to)\b|"
+    rf"\b{WATERS}\b(?: \w+){{0,2}} (?:coming in|rising|come up|up to)\b{GAP}\b{NO_WAY_OUT}\b",
     # shut in somewhere: "locked in the grain store, door jammed shut"
     rf"\b(?:locked|trapped|stuck|shut) in\b{GAP}\b(?:door|doors|it)\b(?: \w+){{0,2}} (?:jammed|stuck|wont open|"
     r"will not open|locked)\b",
@@ -1384,8 +1389,8 @@ _DIALECT = {
     "nowt": "nothing",
     "owt": "anything",
 }
-_SCOTS_NOT.update(_DIALECT)
-_SCOTS = re.compile(r"\b(" + "|".join(_SCOTS_NOT) + r")\b")
+_RULE_WORDS = {**_SCOTS_NOT, **_DIALECT}
+_SCOTS = re.compile(r"\b(" + "|".join(_RULE_WORDS) + r")\b")
 # Shetland "da" is "the", except after "my" and the like, where it is dad ("my da's haand"); the
 # Black Country "ay" before a verb is "aint" ("he ay movin").
 _DA = re.compile(
@@ -1405,7 +1410,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s!?😂🤣💀😭🆘/]+", " ", text)
     text = re.sub(r"\b(help|pls|plz|please)(?:\1|[a-z]\b)*", r"\1", text)  # helppp -> help
     text = _DROPPED_G.sub(_restore_g, text)  # showin -> showing
-    text = _SCOTS.sub(lambda m: _SCOTS_NOT[m.group(1)], text)  # cannae -> cant
+    text = _SCOTS.sub(lambda m: _RULE_WORDS[m.group(1)], text)  # cannae -> cant, oot -> out
     text = _DA.sub("the", text)  # da kitchen -> the kitchen
     text = _AY.sub("aint ", text)  # he ay moving -> he aint moving
     return re.sub(r"\s+", " ", text).strip()
