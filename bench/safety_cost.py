@@ -33,6 +33,9 @@ CRAFTED = {
     "one long word": "a",
     "a betrayal again and again": "stabbed me in the back ",
     "a thing in trouble again and again": "help my phone ",
+    # the words of several rules at once, but in an order no rule reads as danger
+    "a time word, then an armed person": "outside now a man with a knife ",
+    "a knife, a threat and a place": "knife coming at me stab the bus stop ",
 }
 
 

@@ -4,7 +4,9 @@ The safety net runs a few hundred regular expressions on every message. Almost a
 some word that the message does not hold: a rule about a knife needs one of the knife words.
 For each expression this works out, from the expression itself, a set of plain strings such
 that every match holds at least one of them (`necessary`). A message that holds none of them
-cannot match, and the expression is not run: the answer is the same, found faster.
+cannot match, and the expression is not run: the answer is the same, found faster. An
+expression made of several parts needs one string from each part ("someone" ... "knife" ...
+"outside"): up to `EXTRA` more sets are kept, and a message must hold a string of every set.
 
     rules = Prefilter([knife_rules, [one_pattern]])   # groups of patterns
     found = rules.candidates(text)                    # which patterns may match
@@ -30,14 +32,22 @@ class _Info:
     """What a piece of a pattern can match.
 
     exact: every string it can match, when few (None when many or unknown);
-    needed: strings of which every match holds one (None when nothing is known).
+    needed: strings of which every match holds one (None when nothing is known);
+    also: more sets like `needed`, each from another part of the piece: every match holds a
+    string of each of them too.
     """
 
-    __slots__ = ("exact", "needed")
+    __slots__ = ("also", "exact", "needed")
 
-    def __init__(self, exact: frozenset[str] | None, needed: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        exact: frozenset[str] | None,
+        needed: frozenset[str] | None,
+        also: tuple[frozenset[str], ...] = (),
+    ) -> None:
         self.exact = exact
         self.needed = needed
+        self.also = also
 
     def best(self) -> frozenset[str] | None:
         return _better(self.exact, self.needed)
@@ -76,6 +86,7 @@ def _sequence(items: Any) -> _Info:
     """A run of pattern pieces one after another (a parsed pattern or a group's body)."""
     exact: frozenset[str] | None = frozenset({""})
     needed: frozenset[str] | None = None
+    also: list[frozenset[str]] = []  # every set any part needs
     whole = True  # exact still covers the whole sequence so far
     for op, av in items:
         part = _node(op, av)
@@ -86,10 +97,13 @@ def _sequence(items: Any) -> _Info:
         whole = False
         needed = _better(needed, exact)
         needed = _better(needed, part.best())
+        also += [s for s in (exact, part.needed, *part.also) if s]
         exact = part.exact
     if whole:
         return _Info(exact, None)
-    return _Info(None, _better(needed, exact))
+    if exact:
+        also.append(exact)
+    return _Info(None, _better(needed, exact), tuple(also))
 
 
 def _union(parts: list[_Info]) -> _Info:
@@ -126,20 +140,41 @@ def _node(op: Any, av: Any) -> _Info:
             return _EMPTY if most == 0 else _Info(None, None)
         if least == most == 1:
             return inner
-        return _Info(None, inner.best())
+        return _Info(None, inner.best(), inner.also)
     return _UNKNOWN  # any character, a category, a back-reference, ...
+
+
+def _shortest(strings: frozenset[str]) -> frozenset[str]:
+    """A text that holds "knifes" holds "knife": the longer string adds nothing."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
 
 
 def necessary(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Strings of which every match of the pattern holds at least one, or None when the pattern
     must always be run."""
+    found = necessary_sets(pattern)
+    return found[0] if found else None
+
+
+# How many sets beyond the best one a pattern is checked for.
+EXTRA = 3
+
+
+def necessary_sets(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+    """Sets of strings, the best first: every match of the pattern holds a string of each set.
+    Empty when the pattern must always be run."""
     if pattern.flags & ~re.UNICODE:  # case-insensitive, verbose, ...: run it always
-        return None
-    strings = _sequence(sre_parse.parse(pattern.pattern, pattern.flags)).best()
-    if strings is None:
-        return None
-    # A text that holds "knifes" holds "knife": the longer string adds nothing.
-    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+        return []
+    info = _sequence(sre_parse.parse(pattern.pattern, pattern.flags))
+    best = info.best()
+    if best is None:
+        return []
+    found = [_shortest(best)]
+    # The others that rule messages out (no string of one character, which almost every
+    # message holds), the best first.
+    others = {_shortest(s) for s in info.also if s and min(map(len, s)) > 1} - set(found)
+    found += sorted(others, key=lambda s: (_score(s), sorted(s)), reverse=True)[:EXTRA]
+    return found
 
 
 # How common each character is in English text, for choosing the rarest part of a string.
@@ -167,7 +202,9 @@ class Prefilter:
     may match: a string of GRAM characters or more is looked for by its rarest GRAM characters
     (a text without them cannot hold the string), so the look costs one dictionary look-up for
     each GRAM characters of the text and one `in` for each shorter string, not one step for
-    each pattern.
+    each pattern. A pattern with more sets of strings (`necessary_sets`) may match only when
+    the text holds a string of each: the sets have bits of their own, and a few operations on
+    the whole number combine them.
     """
 
     def __init__(self, groups: Iterable[Sequence[re.Pattern[str]]]) -> None:
@@ -180,32 +217,46 @@ class Prefilter:
                 self.bit[id(pattern)] = len(patterns)
                 patterns.append(pattern)
         self.patterns = tuple(patterns)
+        count = len(patterns)
+        self.count = count
+        self.every = (1 << count) - 1
         self.always = 0  # the patterns that are always run
+        # Bit n + k * count stands for the k-th set of strings pattern n needs (k = 0: the
+        # best). `lacking[k]`: the patterns with no k-th set, which need nothing more.
+        self.lacking = [self.every] * (EXTRA + 1)
         self.grams: dict[str, int] = {}
         short: dict[str, int] = {}
         for number, pattern in enumerate(patterns):
-            need = necessary(pattern)
-            if need is None:
+            sets = necessary_sets(pattern)
+            if not sets:
                 self.always |= 1 << number
                 continue
-            for string in need:
-                if len(string) < GRAM:
-                    short[string] = short.get(string, 0) | 1 << number
-                else:
-                    gram = _rarest_gram(string)
-                    self.grams[gram] = self.grams.get(gram, 0) | 1 << number
+            for k, need in enumerate(sets):
+                bit = 1 << (number + k * count)
+                self.lacking[k] &= ~(1 << number)
+                for string in need:
+                    if len(string) < GRAM:
+                        short[string] = short.get(string, 0) | bit
+                    else:
+                        gram = _rarest_gram(string)
+                        self.grams[gram] = self.grams.get(gram, 0) | bit
         self.short = tuple(short.items())
 
     def candidates(self, text: str) -> int:
         """Bit n is set when pattern n may match the text (it is cleared only when it cannot)."""
-        found = self.always
+        found = 0
         grams = self.grams
         for start in range(len(text) - GRAM + 1):
             found |= grams.get(text[start : start + GRAM], 0)
         for string, bits in self.short:
             if string in text:
                 found |= bits
-        return found
+        count, every = self.count, self.every
+        may = self.always
+        held = found & every | self.lacking[0]
+        for k in range(1, EXTRA + 1):
+            held &= (found >> (k * count)) & every | self.lacking[k]
+        return may | held
 
     def search(self, pattern: re.Pattern[str], text: str, found: int) -> bool:
         """pattern.search(text), not run when `found` (the text's candidates) says it cannot

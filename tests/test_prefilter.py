@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot import safety
-from bot.prefilter import Prefilter, necessary
+from bot.prefilter import Prefilter, necessary, necessary_sets
 from tests.conftest import ROOT
 
 
@@ -63,6 +63,28 @@ def test_a_long_string_is_looked_for_by_a_part_of_it() -> None:
     assert rules.candidates("someone is following my playlist") == 1  # it may: it is run
     assert not rules.search(rule, "someone is following my playlist", 1)
     assert rules.candidates("nobody follows me") == 0
+
+
+def test_a_pattern_of_several_parts_needs_a_string_from_each() -> None:
+    """An armed person and a time word: a message with only one of them is not read by it, so
+    a message repeating "a man with a knife" does not run every rule about knives and time."""
+    rule = re.compile(r"\b(?:someone|a man) (?:with|has) (?:a |the )knife\b.*\b(?:outside|now)\b")
+    sets = necessary_sets(rule)
+    assert sets[0] == necessary(rule)
+    assert frozenset({"outside", "now"}) in sets[1:]
+    rules = Prefilter([[rule]])
+    assert rules.candidates("a man with a knife in a film") == 0
+    assert rules.candidates("is it raining outside now") == 0
+    assert rules.candidates("a man with a knife outside") == 1
+    assert rules.search(rule, "a man with a knife outside", 1)
+
+
+def test_a_part_that_may_be_left_out_or_looked_ahead_for_is_not_needed() -> None:
+    optional = re.compile(r"\bknife\b(?: \w+)* (?:outside|now)?")
+    ahead = re.compile(r"\bknife\b.*(?! outside)(?=\w)")
+    for rule in (optional, ahead):
+        assert necessary_sets(rule) == [frozenset({"knife"})]
+        assert Prefilter([[rule]]).candidates("a knife in a film") == 1
 
 
 def test_the_first_rule_of_a_group_that_matches() -> None:
