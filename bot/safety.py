@@ -78,6 +78,8 @@ STRONG_NOW = (
     r"breathing (?:weird|funny|strange|badly)|(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)|"
     r"passing out|losing (?:loads of |so much |a lot of )?blood|(?:is|s|are|re) dying|"
     r"(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open|"
+    r"(?:cant|can not|cannot|couldnt) (?:stop (?:it|the|her|his|my|me) (?:bleeding|bleedin|blood)|get (?:it|the "
+    r"bleeding|the blood) to stop)|"
     rf"{CANT_WAKE}|{HEAVY_BLEEDING}|this is real|its real now)"
 )
 # Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
@@ -121,6 +123,12 @@ OVERDOSE = [
     # "i swallowed all the pills i could find"
     r"\ball (?:the )?(?:tablets|pills|meds|medicine|medication|painkillers)s? (?:i|we|he|she|they) (?:could |can |)"
     r"(?:find|found|had|have|got)\b",
+    # "necked a box of pills", "i take my dad medicine whole box"
+    r"\b(?:swallowed|necked|downed|ate|eaten)\b(?: \w+){0,5}? (?:a |an |)(?:packet|pack|box|bottle|tub|strip|sheet) "
+    r"(?:of )?(?:\w+ ){0,3}"
+    r"(?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|painkillers|antidepressants)\b",
+    r"\b(?:took|taken|take|swallowed|necked|had|ate) (?:\w+ ){0,3}(?:pills|tablets|meds|medication|medicine|"
+    r"paracetamol|painkillers) (?:the |a |)(?:whole|full|entire) (?:box|packet|pack|bottle|lot|strip)\b",
 ]
 
 # Something tied round the neck, or an attempt to hang: 999 and a helpline. A scarf or a tie is
@@ -243,13 +251,28 @@ MEDICAL = [
     # someone who cannot stay awake or has a head injury and is confused
     r"\b(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open\b|"
     r"\b(?:cant|can not|cannot|struggling to) stay awake\b",
-    rf"\b(?:hit|smacked|banged|cracked|bashed) (?:his|her|their|my) head\b{GAP}\b(?:not making sense|"
+    rf"\b(?:hit|smacked|banged|cracked|bashed) (?:his|her|their|my|ma|me) head\b{GAP}\b(?:not making sense|"
     r"aint (?:talking|talkin|making) sense|talking nonsense|talking rubbish|talking gibberish|confused|being sick|"
-    r"been sick|throwing up|drowsy|passed out|knocked out|wont wake|cant remember)\b",
+    r"been sick|throwing up|boking|bokin|spewing|drowsy|passed out|knocked out|wont wake|cant remember|"
+    r"seeing double|seein double|double vision)\b",
+    # someone else took tablets and is going to sleep: "swallowed some of nans tablets, shes gone
+    # really sleepy"
+    r"\b(?:swallowed|taken|took|ate|eaten|had|got into) (?:\w+ ){0,4}(?:tablets|pills|meds|medicine|medication)\b"
+    rf"{GAP}\b(?:gone|going|getting|is|s|looks|seems) (?:really |very |all |proper |dead |so |a bit |)"
+    r"(?:sleepy|drowsy|floppy|dozy|limp)\b",
+    # barely breathing: "his mum found him and hes barely breathing"
+    r"\b(?:barely|hardly|only just|not properly|not really) (?:breathing|breathin)\b",
+    # something swallowed and a note left: "she swallowed something, note on bed saying sorry mum"
+    rf"\b(?:swallowed|taken|took|necked|downed) (?:something|summat|sumthing|pills|tablets|them|it all)\b{GAP}"
+    r"\b(?:note|notes|letter|goodbye|sorry mum|sorry dad|sorry mam)\b|"
+    rf"\b(?:note|letter|goodbye)\b{GAP}\b(?:swallowed|taken|took|necked|downed) (?:something|summat|sumthing|pills|"
+    r"tablets|them|it all)\b",
+    # blood under a locked door: "locked in the bathroom, blood under the door"
+    r"\bblood (?:coming |seeping |leaking |)(?:under|through|from under|round) the (?:\w+ )?door\b",
     r"\b(?:took|taken|swallowed|necked|had) (?:some |a load of |loads of |)(?:pills|tablets) "
     r"(?:with|and|an|n) (?:vodka|alcohol|drink|booze|wine|beer|cider)\b",
-    r"\b(?:fitting|having a fit|had a fit)\b.*\b(?:floor|shaking|wont stop|not stopping|foaming|"
-    r"epilep\w*|unconscious|breathing)\b",
+    r"\b(?:fitting|having a fit|had a fit|took a fit|taken a fit|taking a fit|takin a fit)\b.*\b(?:floor|shaking|"
+    r"jerking|wont stop|not stopping|foaming|epilep\w*|unconscious|breathing)\b",
     # ...and said the other way round: "shes shaking on the floor like fitting"
     rf"\b(?:shaking|jerking|twitching|foaming|on the floor)\b{GAP}\b(?:fitting|having a seizure)\b",
     # someone who cannot be woken, said without "up": "i cannae wake her properly"
@@ -295,6 +318,12 @@ MEDICAL = [
     r"collapsed|unconscious|confused|out of it|fainted|cant breathe)\b|"
     rf"\bcarbon monoxide\b{GAP}\b(?:dozy|drowsy|sleepy|floppy|wont wake|cant wake|passed out|collapsed|"
     r"unconscious|confused|headache|dizzy|sick|fainted)\b",
+    # someone else took pills and now does not answer: "she's took her mams pills, now she's not
+    # answering owt"
+    r"\b(?:she|he|they|shes|hes|theyve|theyre|she has|he has|they have|she s|he s|my \w+|my \w+ has|me \w+) "
+    r"(?:just |already |)(?:took|taken|swallowed|necked|downed) (?:\w+ ){0,3}(?:pills|tablets|meds|medication|"
+    rf"paracetamol|painkillers|antidepressants)\b{GAP}\b(?:not|isnt|wont|aint|stopped|doesnt|not been) "
+    r"(?:answering|answer|replying|reply|responding|respond|picking up|pick up)\b",
     # drowsy and not answering, either way round: "gone all dozy and wont answer me"
     rf"\b(?:dozy|drowsy|floppy|limp|out of it|zonked)\b{GAP}\b(?:wont|will not|not|isnt|aint|cant|doesnt) "
     r"(?:answer|answering|respond|responding|wake|waking)\b"
@@ -310,12 +339,27 @@ MEDICAL = [
     r"(?:gone|going|turning|"
     r"turned) (?:a |)(?:bit |funny |weird |really |proper |all |dead |)(?:blue|grey|gray|purple)\b"
     r"(?! in the face)(?! (?:from|cos|coz|because|after|with))",
+    # lips gone blue: "his lips have gone blue"
+    r"\b(?:lips|lip) (?:have |has |are |is |)(?:gone|going|turned|turning) (?:a |)(?:bit |funny |weird |really |all |"
+    r"proper |dead |)(?:blue|grey|gray)\b(?! from )(?! (?:cos|coz|because) of )",
+    # a burn gone white or blistered: "burnt me whole arm on the chip pan its gone all white and blistered"
+    rf"\b(?:burnt|burned|burns|burn|scalded|scald)\b{GAP}\b(?:gone|going|turned|its|skin is|skins) (?:all |really |)"
+    r"(?:white|blistered|black|charred|leathery)\b",
+    # crushed or pinned, and cannot breathe: "the bull has crushed him against the gate and he can
+    # hardly breathe"
+    rf"\b(?:crushed|crushing|pinned|trapped|squashed)\b{GAP}\b(?:cant|can not|cannot|can hardly|can barely|"
+    r"struggling to) (?:breathe|breath|get (?:his|her|their|my) breath)\b",
+    # a diabetic who is confused or does not answer: "shes diabetic, sweating and talking strange"
+    rf"\b(?:diabetic|diabetes|hypo|blood sugar)\b{GAP}\b(?:not answer|not answering|not responding|wont wake|cant wake|"
+    r"talking (?:strange|funny|weird|nonsense|rubbish)|not making sense|slurring|collapsed|passed out|fainted|"
+    r"unconscious|confused|fitting)\b",
     # a fall with a broken bone or someone who cannot get up: "fallen down the stairs, cant get up"
     rf"\b(?:fell|fallen|had a fall|fall|falls|slipped|tripped)\b(?! asleep| for| out| behind| in love| apart){GAP}"
     r"\b(?:(?:cant|can not|cannot|couldnt|wont|unable to) (?:get up|stand up|move (?:my|his|her|their|me) "
     r"(?:legs?|neck)|feel (?:my|his|her|their|me) legs)|(?:broke|broken|snapped|cracked) (?:my|his|her|their|me) "
     r"(?:hip|neck|back|spine|leg|pelvis|skull)|not moving|hit (?:his|her|their|my) head)\b",
-    r"\b(?:bone|bones) (?:is |are |s |)(?:sticking out|poking out|through (?:the|his|her|my) skin)\b",
+    r"\b(?:bone|bones) (?:is |are |s |)(?:sticking out|poking out|showing|showin|through (?:the|his|her|my) skin)\b|"
+    r"\b(?:can see|you can see|i can see) (?:the |his |her |my |me |)bone\b",
     # a stroke: "her face has gone all droopy on one side", "cant get his words out, his arm is weak"
     r"\b(?:face|mouth|smile) (?:is |has |s |)(?:gone |going |)(?:all |a bit |)(?:droopy|drooping|dropped|lopsided|"
     r"wonky|slanted)(?: (?:on|down) one side)?\b(?! (?:in|on) (?:the|a|my|her|his) (?:photo|pic|picture|selfie|filter))",
@@ -583,7 +627,8 @@ EMERGENCY_DANGER = [
     r"\b(?:car|van|motor|4x4)s? (?:\w+ ){0,3}(?:driving|drivin|crawling|creeping|going|rolling) (?:really |)"
     r"(?:slow|slowly) (?:\w+ ){0,2}(?:behind|next to|beside|alongside|after) (?:me|us)\b",
     r"\b(?:car|van|motor)s? (?:\w+ ){0,2}(?:keeps?|kept|is|has been|been) (?:slowing down|pulling up|stopping|"
-    r"crawling|following) (?:\w+ ){0,2}(?:next to|beside|alongside|behind|by) (?:me|us)\b",
+    r"crawling|following|circling|driving round|going round|coming round) (?:\w+ ){0,2}(?:next to|beside|alongside|"
+    r"behind|by|round|around) (?:me|us)\b",
     # cut off by water: "stuck on the rocks and the tide is coming in", "the cars stuck and water
     # is coming in"
     rf"\b{NO_WAY_OUT}\b{GAP}\b{WATERS}\b(?: \w+){{0,2}} (?:coming in|rising|up to)\b|"
@@ -603,6 +648,25 @@ EMERGENCY_DANGER = [
     rf"\b{INTRUDER}s? (?:has |have |s |is |are |re |just |)(?:broken|broke|breaking) in(?:to)?\b"
     r"(?! (?:my|his|her|their|our|the|a|me|ma) (?:\w+ )?(?:car|van|shed|garage|locker|account|"
     r"phone|insta|snap|email|game|school))",
+    # surrounded and being robbed: "group of lads surround me in the alley they try take my phone"
+    r"\b(?:surround|surrounds|surrounding|surrounded|cornered|corner|circled|circling) (?:me|us)\b(?: \S+){0,10}? "
+    r"(?:take|took|taking|tryna take|grab|grabbing|nick|nicking|rob|robbing|mug|mugging|want|wants|demanding) "
+    r"(?:my|me|our|ma)\b",
+    # held and not let go: "some bloke grabbed my arm on the bus and wont let go"
+    r"\b(?:grabbed|grabbing|grabbin|holding|holdin|got hold of|has hold of|gripping|pinned|pinning) (?:my|me|ma|our) "
+    r"(?:\w+ )?(?:arm|arms|wrist|wrists|hand|hair|hood|hoodie|bag|neck|collar|jacket|coat|shoulder)\b(?: \S+){0,6}? "
+    r"(?:wont|will not|isnt|is not|not|aint|refuses to|refusing to) (?:let|letting) (?:go|me go|us go|me leave|go of)\b",
+    # a threat to attack, from people with weapons: "theres gona jump me after school they got
+    # sticks"
+    r"\b(?:gonna|gona|gunna|going to|goin to|gna|will|wanna|want to|tryna|trying to|planning to) (?:jump|stab|shank|"
+    r"batter|kill|rush|bang|beat|do|get|cut|merk|wet|bore) (?:me|us|him|her|my \w+)\b(?: \S+){0,12}? "
+    r"(?:they|he|she|theyve|theyre|hes|shes|them|and)(?: ve| s| all| have| has|) (?:got|have|has|carrying|with|holding|"
+    r"bringing|brought) (?:\w+ )?(?:sticks|bats|knives|knife|weapons|blades|poles|bars|hammers|machetes|bricks|"
+    r"bottles|a knife|a bat|a blade|a machete|a hammer|a weapon)\b|"
+    r"\b(?:got|have|has|carrying|with|holding|bringing|brought) (?:\w+ )?(?:sticks|bats|knives|weapons|blades|poles|"
+    r"bars|hammers|machetes|bricks|a knife|a bat|a blade|a machete|a hammer|a weapon)\b(?: \S+){0,8}? "
+    r"(?:gonna|gona|gunna|going to|goin to|gna|will|wanna|want to|tryna|trying to|planning to) (?:jump|stab|shank|"
+    r"batter|kill|rush|bang|beat|do|get|cut|merk|wet|bore) (?:me|us|him|her|my \w+)\b",
 ]
 
 # Danger told by two signs at once: a hiding place and someone violent, a fire in a room, smoke
@@ -646,21 +710,28 @@ SURE_DANGER = [
     rf"\b(?:smoke|flames|on fire)\b{GAP}\b(?:stuck|trapped|locked in|jammed|cant get out)\b",
 ]
 CRISIS_SUICIDAL = [
+    # into the water and not coming up: "i think bout just going over the side and not comin up"
+    r"\b(?:over the side|off the (?:side|edge|boat|pier|cliff|cliffs|bridge|harbour wall|rocks)|into the (?:sea|water|"
+    r"river|canal|waves|loch)|under the (?:water|waves)|out to sea)\b(?: \S+){0,6}? (?:and |)(?:not|never|wouldnt|"
+    r"would not|dont) (?:come|coming|comin|cum) (?:back |)(?:up|back|out)\b",
     # a passive wish to die: "if a car hit me on the way home i wouldnt mind"
     r"\bif (?:i (?:\S+ ){0,4}?(?:died|didnt wake up|dont wake up|never woke up|wasnt here|werent here|was gone|"
     r"disappeared|got (?:hit|run over|ran over|knocked down) by (?:a|the) (?:car|bus|train|lorry|van|truck))|"
     r"(?:a|the) (?:car|bus|train|lorry|van|truck|tractor|quad|motorbike|motor) (?:hit|hits|ran over|runs over|run over|"
     r"knocked down|rolled on|"
     r"rolled onto|fell on|crushed) (?:me|us))\b"
-    rf"{GAP}\b(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
-    r"(?:mind|care|be bothered|be sad|be that bad|matter|be the worst thing|be a bad thing|be so bad)\b",
+    rf"{GAP}\b(?:(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
+    r"(?:mind|care|be bothered|be sad|be that bad|matter|be the worst thing|be a bad thing|be so bad)|"
+    r"(?:id|i would|i d|i wud|id honestly|id actually|id just) (?:be |feel |)(?:relieved|glad|grateful|thankful|"
+    r"at peace|(?:ok|okay|fine|alright) with (?:it|that)))\b",
     # someone died, and wishing it was them: "sat with her while she passed, i wish that were me"
     rf"\b(?:died|passed|passed away|dying|funeral|dead|killed)\b{GAP}\b(?:i )?wish (?:that|it) (?:was|were) me\b",
     r"\b(?:kill|killing|end|ending|hang|hanging|top|topping|off|offing|unalive|unaliving|drown|drowning) "
     r"(?:myself|my self|meself|me self)\b",
     r"\bkms\b|\bk m s\b|\bkmsl\b",
     r"\b(?:suicide|suicidal|suicdal|suicde|sucidal|sucide|suiside|suicidle|sewerslide|unalive|unalived)\b",
-    r"\b(?:want|wanna|wish|wished|ready|deserve|like|need) (?:to )?(?:die|be dead|not exist|"
+    r"\b(?:want|wants|wanting|wanna|wish|wished|ready|deserve|like|need) (?:to )?(?:die|be dead|not exist|"
+    r"kill (?:himself|herself|themselves|themself)|"
     r"stop existing|disappear forever|not be alive|stop living|end it|end it all|end everything|end things)\b",
     r"\b(?:going|gonna) (?:to )?(?:not exist|stop existing|disappear forever|stop living|end it|"
     r"end it all|end everything|end things)\b",
@@ -711,6 +782,11 @@ CRISIS_SUICIDAL = [
     r"\b(?:goodbye|bye) (?:forever|everyone|world|cruel world)\b",
     r"\bjump (?:off|from|in front of) (?:a |the |)(?:\w+ ){0,2}(?:bridge|building|roof|train|car|cliff|tower|"
     r"multi ?storey|car park)\b",
+    r"\b(?:think|thinking|thinkin|thought) (?:about|bout|aboot|of) (?:just |)(?:stepping|steppin|stepped|jumping|"
+    r"jumpin|walking|walkin|falling) (?:off|of|onto|in front of) (?:the |a |)(?:platform|tracks|line|train|edge|roof|"
+    r"balcony|ledge)\b",
+    r"\b(?:only|one) way (?:\w+ ){0,6}(?:stop|stops|stopping|stoppin|end|ends|ending|go away|goes away) "
+    r"(?:\w+ ){0,2}(?:is if|is|if) (?:i|im|i am|i was|i m) (?:gone|dead|not here|not around|die|dont wake up)\b",
     ON_THE_EDGE,
     LIGATURE,
     # "she told me she wish she was dead" (the same person wishes it)
@@ -744,6 +820,19 @@ CRISIS_SUICIDAL = [
 ]
 
 CRISIS_SELF_HARM = [
+    # skin scratched or cut with something sharp: "scratch ma legs wi a compass in class"
+    r"\b(?:scratch|scratches|scratching|scratched|cut|cuts|cutting|carve|carving|carved|dig|digging) (?:into |at |)"
+    r"(?:my|ma|me|her|his|their) (?:own |)(?:legs?|arms?|wrists?|thighs?|skin|stomach|hands?) (?:with|wi|wiv) "
+    r"(?:a |an |my |ma |me |the |)(?:compass|compasses|razor|blade|pin|safety pin|sharpener|pencil sharpener|"
+    r"scissors|glass|needle|nail file|paperclip|ruler)\b",
+    # scratching skin up: "think me little sister is scratching her legs up in the bath"
+    r"(?<!cat )(?<!cats )(?<!dog )(?<!kitten )(?<!puppy )(?<!hamster )"
+    r"\b(?:scratching|scratched|scratches|scratchin|clawing|clawed) (?:at |)(?:her|his|their|my|me) (?:own |)"
+    r"(?:legs|arms|wrists|thighs|skin|arm|leg|stomach|face) (?:up|raw|open|to bits|till|until|til)\b",
+    # pulling hair out until it shows: "pulled my hair out again, theres a bald bit now"
+    r"\b(?:pull|pulls|pulled|pulling|pullin|tug|tugging|yank|yanked|yanking) (?:out |)(?:my|me|ma) (?:own |)"
+    r"(?:hair|eyelashes|eyebrows|lashes)\b(?: out)?(?: \S+){0,10}? (?:bald|bald bit|bald patch|bald patches|"
+    r"bald spot|bald spots|clumps|handfuls|till it bleeds|til it bleeds|until it bleeds|gaps)\b",
     # hitting oneself: "hes been hitting his own head with his fists"
     r"\b(?:hitting|hits|hit|punching|punches|punched|slapping|slaps|slapped) (?:his|her|my|their|me|ma) own "
     r"(?:head|face|legs?|arms?|stomach|body)\b",
@@ -898,7 +987,8 @@ IDIOMS = [
     r"\bcut (?:my|his|her|their|your|ur) (?:hair|fringe|nails|losses)\b(?! on purpose)|"
     r"\bcut (?:my|his|her|their|your|ur) (?:finger|thumb|hand)\b(?! on purpose)"
     rf"(?!{GAP}\b(?:not stopping|wont stop|pouring|gushing|deep|really bad|badly|so bad|blood everywhere|"
-    r"(?:bleeding|bleedin) (?:loads|so much|a lot|everywhere|bad))\b)",
+    r"(?:pishing|pissing|spurting|squirting|loads of|so much|lots of) blood|stitches|"
+    r"cant (?:stop it|get it to stop)|(?:bleeding|bleedin) (?:loads|so much|a lot|everywhere|bad))\b)",
     r"\bcut (?:myself|meself|masel|my finger|my hand|my thumb|my knee|my leg) "
     r"(?:(?:on my \w+ )?(?:shaving|cooking|chopping)|by accident|accidentally|on (?:a|the|some))\b",
     r"\b(?:shaving|cooking|chopping)\b.*\bcut (?:myself|meself|masel)\b",
@@ -1107,7 +1197,8 @@ _ALLERGY = re.compile(
 _DANGER_WORDS = re.compile(
     r"\b(?:follow\w*|chas\w*|attack\w*|threat\w*|hiding|hidin|hid|scared|terrified|frightened|"
     r"broke in|breaking in|outside|gang|weapon|gun|fight|jumped|robbed|mugged|kill|hurt|die|dying|"
-    r"cornered|surrounded|threat\w*|something in (?:his|her|their) hand|scard|skared|scaird|trapped|"
+    r"cornered|surround\w*|circling|threat\w*|something in (?:his|her|their) hand|scard|skared|scaird|trapped|"
+    r"on (?:my|me|ma) own|by (?:myself|meself|masel)|(?:nobody|no one|noone) (?:about|around)|"
     r"locked (?:me|us) in|(?:wont|will not|no) let (?:me|us) (?:out|go|leave)|"
     r"waters? (?:is |s |)(?:coming in|rising)|tide (?:is |s |)coming in|cant get (?:the )?doors? open|"
     r"give (?:him|them|her|me|us) (?:my|your|ur|yer|ya|their|his|her)|"
@@ -1398,6 +1489,8 @@ _DA = re.compile(
     r"(?<!\btheir )(?<!\bour )(?<!\boor )\bda\b"
 )
 _AY = re.compile(r"\bay (?=\w+ing\b)")
+# Scots "no" for "not" after "is": "hes no movin" (not "theres no swimming")
+_NO_ING = re.compile(r"\b(hes|shes|theyre|its|im|he is|she is|they are) (?:no|nae) (?=\w+ing\b)")
 
 
 def normalise(text: str) -> str:
@@ -1413,6 +1506,7 @@ def normalise(text: str) -> str:
     text = _SCOTS.sub(lambda m: _RULE_WORDS[m.group(1)], text)  # cannae -> cant, oot -> out
     text = _DA.sub("the", text)  # da kitchen -> the kitchen
     text = _AY.sub("aint ", text)  # he ay moving -> he aint moving
+    text = _NO_ING.sub(r"\1 not ", text)  # hes no moving -> hes not moving
     return re.sub(r"\s+", " ", text).strip()
 
 

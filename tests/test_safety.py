@@ -1386,3 +1386,144 @@ def test_a_motor_and_burns_blistering_in_a_crisis() -> None:
 def test_overdosing_on_chips_is_an_ordinary_day() -> None:
     signals = net.scan("overdosed on chips at the seaside lol")
     assert signals.emergency is None and signals.crisis is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a van keeps circling round us near the skate park, im on my own and my phone is on 3%",
+        "some man has grabbed my wrist outside the shop and he wont let go",
+        "lads by the chippy said theyre going to batter me later, theyve got bats",
+        "they brought knives and said they're gonna jump my brother after footy",
+    ],
+)
+def test_a_car_circling_a_grip_that_will_not_let_go_and_an_armed_threat_are_danger(
+    text: str,
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now, signals
+    assert not signals.weak and not signals.trivial, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend said sorry for everything and has took all her tablets, she isnt replying now",
+        "our lass took a fit on the bathroom floor and shes still jerking",
+    ],
+)
+def test_a_friend_who_took_pills_and_does_not_answer_and_a_fit_are_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.medical, signals
+
+
+def test_pills_taken_as_prescribed_and_a_message_not_answered_are_not_medical() -> None:
+    assert net.scan("i took my hay fever tablets this morning").emergency is None
+    assert net.scan("she took her inhaler and her mum isnt answering her phone").emergency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("i pull out my eyelashes till there are gaps and i cant stop", "crisis_self_harm"),
+        ("sometimes i think about stepping off the pier and not coming back up", "crisis_suicidal"),
+        ("if i got knocked down by a lorry id honestly be relieved", "crisis_suicidal"),
+        ("this essay has me pulling my hair out", None),
+        ("we jumped off the pier and didnt come up for ages, it was freezing", None),
+        ("if i got a car for my birthday id be relieved", None),
+    ],
+)
+def test_hair_pulled_out_till_it_shows_going_under_and_relief_at_being_hit(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his lips have gone a bit blue after he took something at the party",
+        "scalded my hand with the kettle and its gone all white",
+        "the gate swung shut and crushed her against the post, she can barely breathe",
+        "my grandad is diabetic and he's talking nonsense and sweating",
+        "you can see the bone in his shin after he came off the quad",
+        "our kid's no breathing right and he's no movin",
+    ],
+)
+def test_blue_lips_a_white_burn_a_crush_a_hypo_and_a_bone_showing_are_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.emergency_now, signals
+
+
+def test_blue_lips_from_a_slushie_and_a_scots_no_before_a_noun_are_not_medical() -> None:
+    assert net.scan("her lips have gone blue from the blue raspberry slushie").emergency is None
+    assert (
+        normalise("theres no swimming at the baths today")
+        == "theres no swimming at the baths today"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ive swallowed a whole strip of my mums sleeping tablets",
+        "i downed a can of cider and a packet of paracetamol",
+        "took the tablets the entire box because i cant go on",
+    ],
+)
+def test_a_packet_of_pills_swallowed_is_an_overdose(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.medical, signals
+
+
+def test_a_cut_hand_that_will_not_stop_is_not_a_small_cut() -> None:
+    signals = net.scan("mum cut her hand on the tin lid and we cant get it to stop")
+    assert signals.still and not signals.idiom, signals
+    assert net.scan("cut my finger chopping onions lol").idiom
+
+
+def test_surrounded_and_robbed_is_danger_even_with_a_phone_in_it() -> None:
+    signals = net.scan("three lads have cornered me by the garages and want my phone")
+    assert signals.emergency == "emergency_help" and not signals.weak, signals
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        (
+            "i keep thinking about stepping in front of the train on the way to college",
+            "crisis_suicidal",
+        ),
+        ("the only way the noise in my head stops is if im not here", "crisis_suicidal"),
+        ("my little brother keeps scratching his arms raw at night", "crisis_self_harm"),
+        ("the kitten scratched my arm to bits", None),
+        ("the only way this rain stops is if i go to the beach", None),
+    ],
+)
+def test_the_platform_the_only_way_out_and_skin_scratched_raw(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the baby got into the cupboard and ate some of grandads pills, hes gone all floppy",
+        "found my brother in the garage and hes hardly breathing",
+        "ma wee sister's nae breathin right and shes nae movin",
+        "smacked ma head on the diving board and now im seeing double",
+        "she took pills, there's a letter on her desk for me",
+        "theres blood coming under the bathroom door and he wont answer",
+    ],
+)
+def test_tablets_and_sleepy_barely_breathing_a_note_and_blood_under_a_door_are_medical(
+    text: str,
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.emergency_now, signals
+
+
+def test_a_sharp_thing_from_a_pencil_case_used_on_skin_is_self_harm() -> None:
+    assert net.scan("i dig into my arm with a compass under the desk").crisis == "crisis_self_harm"
+    assert net.scan("cut my hand with the scissors in art by accident").crisis is None
