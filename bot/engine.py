@@ -84,6 +84,8 @@ PROMISE_LINES = {
     "emergency": "urgent_banner",
 }
 URGENT_BANNER = "urgent_banner"
+# ...and the stronger line for someone in crisis who may be hurt now: an ambulance, plainly.
+HURT_BANNER = "urgent_banner_hurt"
 # "If you're under 16" is the wrong answer for someone who has just said they are 17: they get
 # the general answer, with the words for their age.
 AGE_INSTEAD = {
@@ -384,7 +386,9 @@ class Engine:
                         text,
                     )
         if verdict.emergency == "uncertain" and reply.topic != "emergency":
-            reply = self._with_line(content, reply, URGENT_BANNER, first=True)
+            hurt = verdict.crisis is not None and verdict.emergency_reply == "emergency_first_aid"
+            banner = HURT_BANNER if hurt and HURT_BANNER in content.replies else URGENT_BANNER
+            reply = self._with_line(content, reply, banner, first=True)
         return reply
 
     async def _understood(

@@ -161,8 +161,10 @@ def _is_999(reply: Reply) -> bool:
 
 
 def _has_banner(reply: Reply, content: Content) -> bool:
-    banner = content.replies.get("urgent_banner")
-    return banner is not None and reply.text.startswith(banner.text)
+    return any(
+        (banner := content.replies.get(line_id)) is not None and reply.text.startswith(banner.text)
+        for line_id in ("urgent_banner", "urgent_banner_hurt")
+    )
 
 
 async def score(engine: Engine, cases: list[Case]) -> Scores:

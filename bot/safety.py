@@ -85,8 +85,8 @@ STRONG_NOW = (
 # Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
 UNRESPONSIVE = (
     r"(?:aint|isnt|is not|not|wont|will not|cant|can not|cannot|stopped) "
-    r"(?:moving|move|breathing|breathe|waking up|wake up|responding|respond|talking|talk|"
-    r"getting up|get up|opening (?:his|her|their) eyes)"
+    r"(?:(?:moving|move)(?! (?:house|home|schools?|away|abroad|out|in with|to|areas?|flats?|on))|breathing|breathe|"
+    r"waking up|wake up|responding|respond|talking|talk|getting up|get up|opening (?:his|her|their) eyes)"
 )
 
 # Medicines by name, often what an overdose is taken of: "swallowed all my sertraline".
@@ -257,9 +257,10 @@ MEDICAL = [
     r"seeing double|seein double|double vision)\b",
     # someone else took tablets and is going to sleep: "swallowed some of nans tablets, shes gone
     # really sleepy"
-    r"\b(?:swallowed|taken|took|ate|eaten|had|got into) (?:\w+ ){0,4}(?:tablets|pills|meds|medicine|medication)\b"
-    rf"{GAP}\b(?:gone|going|getting|is|s|looks|seems) (?:really |very |all |proper |dead |so |a bit |)"
-    r"(?:sleepy|drowsy|floppy|dozy|limp)\b",
+    r"\b(?:swallowed|taken|took|ate|eaten|had|got into) (?:\w+ ){0,4}(?:tablets|pills|meds|medicine|medication|"
+    rf"painkillers|paracetamol|sleeping pills)\b{GAP}\b(?:(?:gone|going|getting|is|s|looks|seems) (?:really |very |"
+    r"all |proper |dead |so |a bit |)(?:sleepy|drowsy|floppy|dozy|limp)|(?:speech|words) (?:is |are |s |)"
+    r"(?:slurred|slurring)|slurring)\b",
     # barely breathing: "his mum found him and hes barely breathing"
     r"\b(?:barely|hardly|only just|not properly|not really) (?:breathing|breathin)\b",
     # something swallowed and a note left: "she swallowed something, note on bed saying sorry mum"
@@ -652,6 +653,14 @@ EMERGENCY_DANGER = [
     r"\b(?:surround|surrounds|surrounding|surrounded|cornered|corner|circled|circling) (?:me|us)\b(?: \S+){0,10}? "
     r"(?:take|took|taking|tryna take|grab|grabbing|nick|nicking|rob|robbing|mug|mugging|want|wants|demanding) "
     r"(?:my|me|our|ma)\b",
+    # shut in by others: "pushed me into the bike shed and put something against the door so i
+    # cannot get out"
+    rf"\b(?:pushed|shoved|locked|shut|trapped|dragged|threw) (?:me|us|him|her) (?:in|into|inside)\b{GAP}"
+    r"\b(?:cant|cannot|can not|couldnt|cant even) get out\b",
+    # kept from getting past by someone reaching for a weapon: "boys blockin the path wont let us
+    # past one keeps touchin his waistband"
+    rf"\b(?:blocking|block|blocked|wont let (?:me|us) (?:past|through|go|leave))\b{GAP}\b(?:touching|reaching (?:in|into)|"
+    r"hand in|hand on|holding|patting|feeling) (?:\w+ )?(?:his|their|her) (?:waistband|pocket|jacket|bag)\b",
     # held and not let go: "some bloke grabbed my arm on the bus and wont let go"
     r"\b(?:grabbed|grabbing|grabbin|holding|holdin|got hold of|has hold of|gripping|pinned|pinning) (?:my|me|ma|our) "
     r"(?:\w+ )?(?:arm|arms|wrist|wrists|hand|hair|hood|hoodie|bag|neck|collar|jacket|coat|shoulder)\b(?: \S+){0,6}? "
@@ -710,6 +719,13 @@ SURE_DANGER = [
     rf"\b(?:smoke|flames|on fire)\b{GAP}\b(?:stuck|trapped|locked in|jammed|cant get out)\b",
 ]
 CRISIS_SUICIDAL = [
+    r"\b(?:wouldnt|would not|wouldnae|wudnt) (?:mind|care) if (?:\w+ ){0,3}(?:hit|hits|ran over|runs over|run over|"
+    r"knocked down|killed|took) (?:me|us)\b|\bsaves? me (?:doing|doin|having to do) it\b",
+    # giving things away because they will not need them: "gave me his xbox and said he wont need
+    # them anymore"
+    r"\b(?:gave|giving|given|gives|give) (?:me |us |them |away |her |him )?(?:\w+ ){0,8}(?:said|saying|says|cos|because) "
+    r"(?:he|she|they|i) (?:wont|will not|isnt going to|is not going to|not gonna|aint gonna) (?:need|be needing) "
+    r"(?:them|it|any of it|anything|em)\b",
     # into the water and not coming up: "i think bout just going over the side and not comin up"
     r"\b(?:over the side|off the (?:side|edge|boat|pier|cliff|cliffs|bridge|harbour wall|rocks)|into the (?:sea|water|"
     r"river|canal|waves|loch)|under the (?:water|waves)|out to sea)\b(?: \S+){0,6}? (?:and |)(?:not|never|wouldnt|"
@@ -984,7 +1000,7 @@ IDIOMS = [
     r"\b(?:my |the |)(?:phone|battery|laptop|tablet|console|controller|plant|plants|charger|pc|ipad) "
     r"(?:is |s |)(?:about to |gonna |going to |)(?:dying|dead|died|die)\b",
     r"\b(?:could|would) (?:kill|murder|die) for\b|\bcould murder (?:a|an|some)\b",
-    r"\bcut (?:my|his|her|their|your|ur) (?:hair|fringe|nails|losses)\b(?! on purpose)|"
+    r"\bcut (?:my|his|her|their|your|ur) (?:own )?(?:hair|fringe|nails|losses)\b(?! on purpose)|"
     r"\bcut (?:my|his|her|their|your|ur) (?:finger|thumb|hand)\b(?! on purpose)"
     rf"(?!{GAP}\b(?:not stopping|wont stop|pouring|gushing|deep|really bad|badly|so bad|blood everywhere|"
     r"(?:pishing|pissing|spurting|squirting|loads of|so much|lots of) blood|stitches|"
@@ -1737,7 +1753,8 @@ class SafetyPolicy:
     A strong rule's emergency (no time words say it is over) is
       clear      when the message says it is still happening ("wont stop", "right now") or
                  now >= strong_clear, unless everyday >= everyday_veto;
-      uncertain  otherwise, unless everyday >= drop_at (an everyday use of the words) and no
+      uncertain  otherwise, unless everyday >= drop_at (an everyday use of the words; only
+                 unsure_everyday when an idiom was taken out of the message) and no
                  crisis rule fired (someone who says they are hurt and do not want to live is not
                  having an ordinary day, whatever the classifier reads).
     A weak rule's emergency ("bleeding", "got juked", "hiding") is clear when now >= now_clear
@@ -1791,7 +1808,9 @@ class SafetyPolicy:
             if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
                 emergency, why = "clear", "a rule fired and nothing says it is over"
             elif (
-                everyday < self.drop_at
+                # dramatic words used in an everyday way were taken out ("cut my own fringe, pls
+                # help"): the classifier needs less to call the rest an ordinary day
+                everyday < (self.unsure_everyday if signals.idiom else self.drop_at)
                 or signals.medical
                 or signals.plain_harm
                 or signals.crisis

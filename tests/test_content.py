@@ -29,7 +29,12 @@ def test_check_passes_on_the_shipped_content_and_data() -> None:
 
 # Short lines the engine adds to other replies (never sent alone): each carries only the
 # number its topic promises.
-LINES = {"reporting_line": "0800 555 111", "crisis_line": "116 123", "urgent_banner": "999"}
+LINES = {
+    "reporting_line": "0800 555 111",
+    "crisis_line": "116 123",
+    "urgent_banner": "999",
+    "urgent_banner_hurt": "999",
+}
 
 
 def replies_of(topic: str) -> list[tuple[str, str]]:

@@ -337,12 +337,25 @@ async def test_a_crisis_where_someone_may_be_hurt_now_gets_999_on_top_of_the_hel
     hurt = FakeParser(default=[("self_harm", 0.7), ("crisis_and_injury", 0.15)])
     reply = await fake_engine(nlu, grader=hurt).answer("did it again and its bad", USER)
     assert reply.topic == "crisis"
-    assert "999" in reply.text.split("\n\n")[0]
+    top = reply.text.split("\n\n")[0]
+    assert "999" in top and "ambulance" in top  # hurt now: an ambulance, said plainly
     assert "116 123" in reply.text
     not_hurt = FakeParser(default=[("self_harm", 0.9), ("crisis_and_injury", 0.02)])
     reply = await fake_engine(nlu, grader=not_hurt).answer("did it again", USER)
     assert reply.topic == "crisis"
     assert "999" not in reply.text.split("\n\n")[0]
+
+
+async def test_a_crisis_with_danger_not_injury_keeps_the_plain_999_line(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    nlu = FakeParser(default=[("crisis_suicidal", 0.9)])
+    danger = FakeParser(default=[("suicidal", 0.6), ("danger_now", 0.35), ("general", 0.05)])
+    reply = await fake_engine(nlu, grader=danger).answer("everything is too much tonight", USER)
+    assert reply.topic == "crisis"
+    top = reply.text.split("\n\n")[0]
+    assert "999" in top and "ambulance" not in top
+    assert "116 123" in reply.text
 
 
 async def test_an_event_the_words_say_is_over_gets_the_999_line_not_the_emergency_reply(

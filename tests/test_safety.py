@@ -1527,3 +1527,53 @@ def test_tablets_and_sleepy_barely_breathing_a_note_and_blood_under_a_door_are_m
 def test_a_sharp_thing_from_a_pencil_case_used_on_skin_is_self_harm() -> None:
     assert net.scan("i dig into my arm with a compass under the desk").crisis == "crisis_self_harm"
     assert net.scan("cut my hand with the scissors in art by accident").crisis is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "two lads blocking the alley and one keeps reaching into his jacket pocket",
+        "they shoved me in the store cupboard and wedged it, i cant get out",
+    ],
+)
+def test_blocked_by_someone_reaching_for_a_pocket_and_shut_in_by_others_are_danger(
+    text: str,
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and not signals.weak, signals
+
+
+def test_painkillers_taken_twice_and_slurred_words_are_medical() -> None:
+    signals = net.scan("grandad took his painkillers again by mistake and his speech is slurred")
+    assert signals.emergency == "emergency_first_aid" and signals.medical, signals
+
+
+def test_not_moving_house_is_not_someone_who_is_not_moving() -> None:
+    assert net.scan("good news, were not moving house after all").emergency is None
+    assert net.scan("she fell down the stairs and shes not moving").emergency == (
+        "emergency_first_aid"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("wouldnt care if a bus hit me on the way to school", "crisis_suicidal"),
+        ("she gave away her guitar and said she wont need it anymore", "crisis_suicidal"),
+        ("he gave me his old phone cos he doesnt need it anymore, got a new one", None),
+    ],
+)
+def test_a_passive_wish_said_the_other_way_and_giving_things_away(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+def test_a_plea_for_help_left_after_an_idiom_needs_less_to_be_an_ordinary_day() -> None:
+    signals = net.scan("cut my own fringe and now i look so bad pls help")
+    assert signals.idiom and signals.emergency == "emergency_help", signals
+    unsure = {"everyday": 0.6, "crisis_and_injury": 0.2, "danger_now": 0.2}
+    assert SafetyPolicy().decide(signals, unsure).emergency is None
+    # without the idiom, the same doubt keeps the 999 line
+    plea = net.scan("please help im scared")
+    assert SafetyPolicy().decide(plea, unsure).emergency == "uncertain"

@@ -59,6 +59,7 @@ SYSTEM_REPLIES = {
     "reporting_line": "reporting",
     "crisis_line": "crisis",
     "urgent_banner": "emergency",
+    "urgent_banner_hurt": "emergency",
 }
 COMMAND_ACTIONS = ("forget", "hide")
 TITLE_MAX = 30
