@@ -66,7 +66,10 @@ NOW = (
 )
 # Plain words that someone is hurt now, shared by the cues below.
 HEAVY_BLEEDING = (
-    r"(?:bleeding (?:loads|so much|everywhere|badly|heavily|a lot|"
+    r"(?:(?:squirting|spurting|gushing|pumping|pissing|pishing) (?:out |)(?:blood|everywhere|all over)|"
+    r"keeps (?:squirting|spurting|gushing|pumping|pouring)|(?:its|it is|blood is|blood s|bloods) "
+    r"(?:squirting|spurting|gushing|pumping|pouring) (?:out|everywhere)|"
+    r"bleeding (?:loads|so much|everywhere|badly|heavily|a lot|"
     r"(?:dead|really|so|proper|well|mad|pure|very|rly) bad(?:ly)?)|"
     r"bleeding (?:\w+ ){0,3}from (?:my|me|ma|his|her|their|the) (?:neck|throat))"
 )
@@ -100,7 +103,8 @@ DRUGS = (
 OVERDOSE = [
     r"\b(?:ive |i have |i |just |she |he |shes |hes |theyve |they |my \w+ |s |has |have |)"
     r"(?:overdosed|od d|oded|taken an overdose|took an overdose|had an overdose)\b",
-    r"\b(?:taken|took|swallowed|swallowing|necked|downed|had|ate|eaten) (?:like |about |around |over |)"
+    r"\b(?:taken|took|swallowed|swallowing|necked|downed|had|ate|eaten|injected|injecting) (?:like |about |"
+    r"around |over |)"
     r"(?:all (?:of )?(?:my|the|her|his|mums?|dads?)|a (?:whole|full) (?:packet|box|bottle)|(?:a )?(?:load|loads|lots|bunch) of|"
     # a number of them: five or more ("took 2 paracetamol for my headache" is a normal dose)
     r"too many|[5-9]|[1-9]\d+|twenty|thirty|fifty|a handful of|handfuls of)"
@@ -272,7 +276,7 @@ MEDICAL = [
     r"\bblood (?:coming |seeping |leaking |)(?:under|through|from under|round) the (?:\w+ )?door\b",
     r"\b(?:took|taken|swallowed|necked|had) (?:some |a load of |loads of |)(?:pills|tablets) "
     r"(?:with|and|an|n) (?:vodka|alcohol|drink|booze|wine|beer|cider)\b",
-    r"\b(?:fitting|having a fit|had a fit|took a fit|taken a fit|taking a fit|takin a fit)\b.*\b(?:floor|shaking|"
+    r"\b(?:fitting|(?:having|had|took|taken|taking|takin) (?:a |)(?:fit|seizure))\b.*\b(?:floor|shaking|"
     r"jerking|wont stop|not stopping|foaming|epilep\w*|unconscious|breathing)\b",
     # ...and said the other way round: "shes shaking on the floor like fitting"
     rf"\b(?:shaking|jerking|twitching|foaming|on the floor)\b{GAP}\b(?:fitting|having a seizure)\b",
@@ -322,7 +326,7 @@ MEDICAL = [
     # someone else took pills and now does not answer: "she's took her mams pills, now she's not
     # answering owt"
     r"\b(?:she|he|they|shes|hes|theyve|theyre|she has|he has|they have|she s|he s|my \w+|my \w+ has|me \w+) "
-    r"(?:just |already |)(?:took|taken|swallowed|necked|downed) (?:\w+ ){0,3}(?:pills|tablets|meds|medication|"
+    r"(?:just |already |)(?:took|taken|take|swallowed|necked|downed) (?:\w+ ){0,4}(?:pills|tablets|meds|medication|"
     rf"paracetamol|painkillers|antidepressants)\b{GAP}\b(?:not|isnt|wont|aint|stopped|doesnt|not been) "
     r"(?:answering|answer|replying|reply|responding|respond|picking up|pick up)\b",
     # drowsy and not answering, either way round: "gone all dozy and wont answer me"
@@ -340,6 +344,8 @@ MEDICAL = [
     r"(?:gone|going|turning|"
     r"turned) (?:a |)(?:bit |funny |weird |really |proper |all |dead |)(?:blue|grey|gray|purple)\b"
     r"(?! in the face)(?! (?:from|cos|coz|because|after|with))",
+    # a cut and blood coming out fast: "cut his hand on glass n its squirtin out everywhere"
+    rf"\b(?:cut|cuts|sliced|slashed|gashed|stabbed|split|ripped|caught)\b{GAP}\b{HEAVY_BLEEDING}\b",
     # lips gone blue: "his lips have gone blue"
     r"\b(?:lips|lip) (?:have |has |are |is |)(?:gone|going|turned|turning) (?:a |)(?:bit |funny |weird |really |all |"
     r"proper |dead |)(?:blue|grey|gray)\b(?! from )(?! (?:cos|coz|because) of )",
@@ -657,10 +663,6 @@ EMERGENCY_DANGER = [
     # cannot get out"
     rf"\b(?:pushed|shoved|locked|shut|trapped|dragged|threw) (?:me|us|him|her) (?:in|into|inside)\b{GAP}"
     r"\b(?:cant|cannot|can not|couldnt|cant even) get out\b",
-    # kept from getting past by someone reaching for a weapon: "boys blockin the path wont let us
-    # past one keeps touchin his waistband"
-    rf"\b(?:blocking|block|blocked|wont let (?:me|us) (?:past|through|go|leave))\b{GAP}\b(?:touching|reaching (?:in|into)|"
-    r"hand in|hand on|holding|patting|feeling) (?:\w+ )?(?:his|their|her) (?:waistband|pocket|jacket|bag)\b",
     # held and not let go: "some bloke grabbed my arm on the bus and wont let go"
     r"\b(?:grabbed|grabbing|grabbin|holding|holdin|got hold of|has hold of|gripping|pinned|pinning) (?:my|me|ma|our) "
     r"(?:\w+ )?(?:arm|arms|wrist|wrists|hand|hair|hood|hoodie|bag|neck|collar|jacket|coat|shoulder)\b(?: \S+){0,6}? "
@@ -684,6 +686,16 @@ EMERGENCY_DANGER = [
 # them, as with MEDICAL: "were locked in the bathroom, hes smashing stuff" is never an ordinary
 # day, however the rest of it is written.
 SURE_DANGER = [
+    # kept from getting past by someone reaching for a weapon: "boys blockin the path wont let us
+    # past one keeps touchin his waistband"
+    rf"\b(?:blocking|block|blocked|wont let (?:me|us) (?:past|through|go|leave))\b{GAP}\b(?:touching|reaching (?:in|into)|"
+    r"hand in|hand on|holding|patting|feeling) (?:\w+ )?(?:his|their|her) (?:waistband|pocket|jacket|bag)\b",
+    # a group coming with weapons: "loads of em are comin over with bats and summat shiny"
+    r"\b(?:coming|heading|walking|running|marching|charging) (?:over|towards (?:me|us)|at (?:me|us)|for (?:me|us)|"
+    r"this way|our way|up to (?:me|us)) "
+    r"(?:\w+ ){0,3}(?:with|wi|wiv|wid|holding|carrying) (?:\w+ )?(?:bats|knives|sticks|weapons|machetes|blades|poles|"
+    r"bars|hammers|bricks|a knife|a bat|a machete|a blade|a weapon|a hammer)\b"
+    r"(?! (?:for|to play) (?:rounders|cricket|baseball|a game|the game|practice|training))",
     # hiding from someone violent at home: "locked in the bathroom, mums boyfriend is smashing
     # stuff", "hiding under my bed, i can hear someone downstairs and nobody should be home"
     rf"\b{HIDING_PLACE}\b{GAP}\b{VIOLENT_HOME}\b",
@@ -739,7 +751,11 @@ CRISIS_SUICIDAL = [
     rf"{GAP}\b(?:(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
     r"(?:mind|care|be bothered|be sad|be that bad|matter|be the worst thing|be a bad thing|be so bad)|"
     r"(?:id|i would|i d|i wud|id honestly|id actually|id just) (?:be |feel |)(?:relieved|glad|grateful|thankful|"
-    r"at peace|(?:ok|okay|fine|alright) with (?:it|that)))\b",
+    r"at peace|(?:ok|okay|fine|alright) with (?:it|that))|"
+    r"(?:id|i would|i d|i wud) (?:honestly |actually |really |)not (?:mind|care))\b",
+    r"\b(?:im|i am|i m|i wont|i will not) (?:not |)(?:gonna |going to |gna |)(?:be )?(?:around|here) "
+    r"(?:much |for |)(?:longer|long|for much longer|much longer|anymore after)\b"
+    r"(?! (?:than|at|in|on|tonight|today|this|online|cos|coz|because|as|mate|lol|haha|sorry))",
     # someone died, and wishing it was them: "sat with her while she passed, i wish that were me"
     rf"\b(?:died|passed|passed away|dying|funeral|dead|killed)\b{GAP}\b(?:i )?wish (?:that|it) (?:was|were) me\b",
     r"\b(?:kill|killing|end|ending|hang|hanging|top|topping|off|offing|unalive|unaliving|drown|drowning) "
@@ -1003,7 +1019,7 @@ IDIOMS = [
     r"\bcut (?:my|his|her|their|your|ur) (?:own )?(?:hair|fringe|nails|losses)\b(?! on purpose)|"
     r"\bcut (?:my|his|her|their|your|ur) (?:finger|thumb|hand)\b(?! on purpose)"
     rf"(?!{GAP}\b(?:not stopping|wont stop|pouring|gushing|deep|really bad|badly|so bad|blood everywhere|"
-    r"(?:pishing|pissing|spurting|squirting|loads of|so much|lots of) blood|stitches|"
+    r"(?:pishing|pissing|spurting|squirting|loads of|so much|lots of) blood|stitches|squirting|spurting|gushing|pumping|"
     r"cant (?:stop it|get it to stop)|(?:bleeding|bleedin) (?:loads|so much|a lot|everywhere|bad))\b)",
     r"\bcut (?:myself|meself|masel|my finger|my hand|my thumb|my knee|my leg) "
     r"(?:(?:on my \w+ )?(?:shaving|cooking|chopping)|by accident|accidentally|on (?:a|the|some))\b",
@@ -1380,9 +1396,11 @@ def _ing_words() -> frozenset[str]:
     """Every "-ing" word the rules and cues are written with ("showing", "bleeding"), whose
     stem is at least three letters (so "thing" and "ting" are not among them)."""
     sources = [
-        *MEDICAL, *EMERGENCY_INJURY, *EMERGENCY_DANGER, *CRISIS_SUICIDAL, *CRISIS_SELF_HARM,
-        *EMERGENCY_INJURY_WEAK, *EMERGENCY_DANGER_WEAK, *IDIOMS, _PAST.pattern,
-        _HYPOTHETICAL.pattern, _STRONG_NOW.pattern,
+        *MEDICAL, *SURE_DANGER, *EMERGENCY_INJURY, *EMERGENCY_DANGER, *CRISIS_SUICIDAL,
+        *CRISIS_SELF_HARM, *EMERGENCY_INJURY_WEAK, *EMERGENCY_DANGER_WEAK, *IDIOMS,
+        *(cue.pattern for cue in (_PAST, _HYPOTHETICAL, _STRONG_NOW, _BODY_NOW, _DANGER_WORDS,
+                                  _PLAIN_HARM, _REAL_DANGER, _HAPPENING, _HERE_AGAIN, _MINOR,
+                                  _SERIOUS)),
     ]  # fmt: skip
     return frozenset(
         word

@@ -1577,3 +1577,48 @@ def test_a_plea_for_help_left_after_an_idiom_needs_less_to_be_an_ordinary_day() 
     # without the idiom, the same doubt keeps the 999 line
     plea = net.scan("please help im scared")
     assert SafetyPolicy().decide(plea, unsure).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my sister cut her leg on the trampoline springs and its gushing out",
+        "grandad is having seizure on kitchen floor and its not stopping",
+        "my brother injected loads of his insulin and hes shaking",
+        "she take all her nans pills and now she not answering her door",
+    ],
+)
+def test_blood_gushing_a_fit_without_a_an_insulin_overdose_and_pills_said_in_the_present(
+    text: str,
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_first_aid" and signals.medical, signals
+
+
+def test_a_group_coming_over_with_weapons_is_danger_but_not_for_rounders() -> None:
+    signals = net.scan("theres a big group coming over with sticks and they look angry")
+    assert signals.emergency == "emergency_help" and not signals.weak, signals
+    assert net.scan("the lads are coming over with bats for rounders").emergency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("if a train hit me id really not care", "crisis_suicidal"),
+        ("i wont be around much longer so it doesnt matter", "crisis_suicidal"),
+        ("im not gonna be around much longer tonight, off to bed", None),
+    ],
+)
+def test_not_minding_said_as_id_not_mind_and_not_being_around_much_longer(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+def test_two_signs_of_a_weapon_coming_are_never_dropped_and_their_dropped_gs_are_put_back() -> None:
+    """The rules for danger told by two signs have -ing words of their own: "touchin" is read
+    as "touching" for them too."""
+    signals = net.scan("lads blockin the bridge wont let me through n one keeps touchin his pocket")
+    assert signals.emergency == "emergency_help" and signals.medical, signals
+    sure_everyday = {"everyday": 0.95, "danger_now": 0.05}
+    assert SafetyPolicy().decide(signals, sure_everyday).emergency == "uncertain"
