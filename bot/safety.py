@@ -223,8 +223,11 @@ MEDICAL = [
     # a bad burn: "a full pan of fryer oil down his arm", "pulled the kettle ower hersel"
     rf"\b(?:pulled|knocked|tipped|spilt|spilled) (?:a |the )?(?:boiling |hot |full |)(?:kettle|pan|chip pan)\b{GAP}"
     r"\b(?:over|ower|on|down|doon) (?:his|her|my|their|him|her|me|himself|herself|hersel|himsel)\b|"
-    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|(?:all |)(?:peeling|coming) (?:right |all |)off|all white|charred)\b|"
+    r"\b(?:skin|skins|it|burn) (?:is |s |)(?:blistering|(?:all |)(?:peeling|coming) (?:right |all |)off|all white|charred|"
+    r"all peeling|all blistered)\b|"
     r"\b(?:skin|skins|burn) (?:has |s |is |)(?:gone|going|turned) (?:all |really |)(?:white|charred|black|leathery)\b",
+    rf"\b(?:boiling|hot) (?:water|oil|fat|soup|tea|kettle)\b{GAP}\b(?:blistered|blistering|blisters|peeling|"
+    r"white|red raw|skin coming off)\b",
     # a knife gone into someone: "the knife has gone right into my hand"
     rf"\b{KNIFE}\b(?: \w+){{0,3}} (?:gone|went|go|stuck|sticking|is) (?:right |straight |all the way |deep |)"
     r"(?:in|into|through) (?:my|his|her|their|me|him|them) (?:\w+ )?(?:hand|arm|leg|foot|finger|thumb|"
@@ -329,6 +332,12 @@ MEDICAL = [
     r"(?:just |already |)(?:took|taken|take|swallowed|necked|downed) (?:\w+ ){0,4}(?:pills|tablets|meds|medication|"
     rf"paracetamol|painkillers|antidepressants)\b{GAP}\b(?:not|isnt|wont|aint|stopped|doesnt|not been) "
     r"(?:answering|answer|replying|reply|responding|respond|picking up|pick up)\b",
+    # empty packets of pills, and a goodbye or no answer: "sent pic of empty pill boxes, shes
+    # not answering"
+    r"\bempty (?:pill |tablet |paracetamol |medicine |meds |)(?:boxes|packets|packet|box|bottles|bottle|blister packs?|"
+    rf"strips)\b{GAP}\b(?:not answering|isnt answering|wont answer|not replying|not picking up|goodbye|bye)\b|"
+    rf"\b(?:goodbye|bye)\b{GAP}\bempty (?:pill |tablet |paracetamol |medicine |meds |)(?:boxes|packets|packet|box|"
+    r"bottles|bottle|blister packs?|strips)\b",
     # drowsy and not answering, either way round: "gone all dozy and wont answer me"
     rf"\b(?:dozy|drowsy|floppy|limp|out of it|zonked)\b{GAP}\b(?:wont|will not|not|isnt|aint|cant|doesnt) "
     r"(?:answer|answering|respond|responding|wake|waking)\b"
@@ -636,6 +645,9 @@ EMERGENCY_DANGER = [
     r"\b(?:car|van|motor)s? (?:\w+ ){0,2}(?:keeps?|kept|is|has been|been) (?:slowing down|pulling up|stopping|"
     r"crawling|following|circling|driving round|going round|coming round) (?:\w+ ){0,2}(?:next to|beside|alongside|"
     r"behind|by|round|around) (?:me|us)\b",
+    r"\b(?:car|van|motor)s? (?:\w+ ){0,2}(?:has |have |)(?:slowed down|pulled up|stopped|driven past|gone past) "
+    r"(?:\w+ ){0,2}(?:next to|beside|alongside|by|near) (?:me|us)\b(?: \S+){0,2}? (?:\d+|two|three|four|five|few|couple of|"
+    r"several) times\b",
     # cut off by water: "stuck on the rocks and the tide is coming in", "the cars stuck and water
     # is coming in"
     rf"\b{NO_WAY_OUT}\b{GAP}\b{WATERS}\b(?: \w+){{0,2}} (?:coming in|rising|up to)\b|"
@@ -686,6 +698,13 @@ EMERGENCY_DANGER = [
 # them, as with MEDICAL: "were locked in the bathroom, hes smashing stuff" is never an ordinary
 # day, however the rest of it is written.
 SURE_DANGER = [
+    # a fight about to start, and a weapon there: "fight bout to kick off on the bus one of them
+    # got smth in his jacket", "gonna be a massive fight, someone said jay brought a knife"
+    r"\b(?:(?:gonna|going to|goin to|about to|bout to|abt to) (?:be |)(?:a |)(?:\w+ )?(?:fight|scrap|brawl|kick off|go off)|"
+    rf"kicking off|(?:fight|scrap|brawl) (?:is |s |)(?:starting|kicking off|about to))\b{GAP}\b(?:brought|bringing|got|has|"
+    r"carrying|holding) "
+    r"(?:a |an |his |their |)(?:knife|knives|blade|machete|shank|weapon|bat|hammer|(?:something|summat|sumthing|smth|sth) "
+    r"(?:in|under|down) (?:his|her|their) (?:jacket|coat|pocket|hoodie|waistband|bag|sleeve|trousers))\b",
     # kept from getting past by someone reaching for a weapon: "boys blockin the path wont let us
     # past one keeps touchin his waistband"
     rf"\b(?:blocking|block|blocked|wont let (?:me|us) (?:past|through|go|leave))\b{GAP}\b(?:touching|reaching (?:in|into)|"
@@ -733,6 +752,8 @@ SURE_DANGER = [
 CRISIS_SUICIDAL = [
     r"\b(?:wouldnt|would not|wouldnae|wudnt) (?:mind|care) if (?:\w+ ){0,3}(?:hit|hits|ran over|runs over|run over|"
     r"knocked down|killed|took) (?:me|us)\b|\bsaves? me (?:doing|doin|having to do) it\b",
+    r"\b(?:wrote|writing|written|write|made|making) (?:out |oot |down |a list of |a list |)who (?:gets|will get|should get|"
+    r"can have|is getting) (?:my|ma|me|all my)\b",
     # giving things away because they will not need them: "gave me his xbox and said he wont need
     # them anymore"
     r"\b(?:gave|giving|given|gives|give) (?:me |us |them |away |her |him )?(?:\w+ ){0,8}(?:said|saying|says|cos|because) "
@@ -743,7 +764,7 @@ CRISIS_SUICIDAL = [
     r"river|canal|waves|loch)|under the (?:water|waves)|out to sea)\b(?: \S+){0,6}? (?:and |)(?:not|never|wouldnt|"
     r"would not|dont) (?:come|coming|comin|cum) (?:back |)(?:up|back|out)\b",
     # a passive wish to die: "if a car hit me on the way home i wouldnt mind"
-    r"\bif (?:i (?:\S+ ){0,4}?(?:died|didnt wake up|dont wake up|never woke up|wasnt here|werent here|was gone|"
+    r"\bif (?:(?:i|ah) (?:\S+ ){0,4}?(?:died|didnt wake up|dont wake up|never woke up|wasnt here|werent here|was gone|"
     r"disappeared|got (?:hit|run over|ran over|knocked down) by (?:a|the) (?:car|bus|train|lorry|van|truck))|"
     r"(?:a|the) (?:car|bus|train|lorry|van|truck|tractor|quad|motorbike|motor) (?:hit|hits|ran over|runs over|run over|"
     r"knocked down|rolled on|"
@@ -753,7 +774,8 @@ CRISIS_SUICIDAL = [
     r"(?:id|i would|i d|i wud|id honestly|id actually|id just) (?:be |feel |)(?:relieved|glad|grateful|thankful|"
     r"at peace|(?:ok|okay|fine|alright) with (?:it|that))|"
     r"(?:id|i would|i d|i wud) (?:honestly |actually |really |)not (?:mind|care))\b",
-    r"\b(?:im|i am|i m|i wont|i will not) (?:not |)(?:gonna |going to |gna |)(?:be )?(?:around|here) "
+    r"\b(?:im|i am|i m|i wont|i will not|hes|shes|he is|she is|theyre|(?:he|she|they) (?:wont|will not)) (?:not |)"
+    r"(?:gonna |going to |gna |)(?:be )?(?:around|round|here) "
     r"(?:much |for |)(?:longer|long|for much longer|much longer|anymore after)\b"
     r"(?! (?:than|at|in|on|tonight|today|this|online|cos|coz|because|as|mate|lol|haha|sorry))",
     # someone died, and wishing it was them: "sat with her while she passed, i wish that were me"
@@ -813,7 +835,7 @@ CRISIS_SUICIDAL = [
     r"\b(?:i should|should i|maybe i should|might as well) (?:just )?let (?:it|myself)(?: bleed| go| happen|)\s*[!?]*$",
     r"\b(?:goodbye|bye) (?:forever|everyone|world|cruel world)\b",
     r"\bjump (?:off|from|in front of) (?:a |the |)(?:\w+ ){0,2}(?:bridge|building|roof|train|car|cliff|tower|"
-    r"multi ?storey|car park)\b",
+    r"multi ?storey|car park|viaduct|pier|balcony|flats|quarry|motorway)\b",
     r"\b(?:think|thinking|thinkin|thought) (?:about|bout|aboot|of) (?:just |)(?:stepping|steppin|stepped|jumping|"
     r"jumpin|walking|walkin|falling) (?:off|of|onto|in front of) (?:the |a |)(?:platform|tracks|line|train|edge|roof|"
     r"balcony|ledge)\b",
@@ -1147,7 +1169,7 @@ _PAST = re.compile(
 _HYPOTHETICAL = re.compile(
     r"\b(?:what happens if|what happens when|what if|what would happen|is it illegal|"
     r"how (?:long|many years)|sentence for|prison for|jail for|the law|legal to|illegal to|"
-    r"if (?:you|u|someone|somebody|i|a person|your mate|ur mate) (?:get|gets|got|was|were|is|ever)\b|"
+    r"if (?:you|u|someone|somebody|i|ah|a person|your mate|ur mate) (?:get|gets|got|was|were|is|ever)\b|"
     r"hypothetically|in case|just wondering|say (?:someone|somebody|if)|"
     r"^(?:(?:can|could)(?! (?:smell|see|hear|feel|taste)\b)|do|does|did|is|are|how|what|whats|why|when|would|"
     r"will|should|if|who|where|which|wat|wot|hw|r|is there)\b)\b"

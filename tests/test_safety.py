@@ -1622,3 +1622,45 @@ def test_two_signs_of_a_weapon_coming_are_never_dropped_and_their_dropped_gs_are
     assert signals.emergency == "emergency_help" and signals.medical, signals
     sure_everyday = {"everyday": 0.95, "danger_now": 0.05}
     assert SafetyPolicy().decide(signals, sure_everyday).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        (
+            "a fight is about to kick off outside the chippy and one lad has a machete",
+            "emergency_help",
+        ),
+        ("this van has pulled up next to us three times on the way home", "emergency_help"),
+        (
+            "she knocked the boiling water off the hob and her leg is blistering",
+            "emergency_first_aid",
+        ),
+        (
+            "he sent me a photo of empty tablet packets and now hes not answering",
+            "emergency_first_aid",
+        ),
+        ("the oven door caught her and her skin's all peeling", "emergency_first_aid"),
+    ],
+)
+def test_a_fight_about_to_start_with_a_weapon_a_van_again_a_scald_and_empty_packets(
+    text: str, reply_id: str
+) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now, signals
+
+
+def test_a_question_about_a_fight_with_a_knife_is_not_an_emergency_now() -> None:
+    assert not net.scan("what should you do if you see a fight with a knife").emergency_now
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("my mate says he wont be round much longer and gave me his hoodie", "crisis_suicidal"),
+        ("i made a list of who gets my games and stuff", "crisis_suicidal"),
+        ("said shes gonna jump off the viaduct tonight", "crisis_suicidal"),
+    ],
+)
+def test_not_being_round_who_gets_my_things_and_the_viaduct(text: str, crisis: str | None) -> None:
+    assert net.scan(text).crisis == crisis
