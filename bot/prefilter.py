@@ -222,8 +222,8 @@ class Prefilter:
         self.every = (1 << count) - 1
         self.always = 0  # the patterns that are always run
         # Bit n + k * count stands for the k-th set of strings pattern n needs (k = 0: the
-        # best). `lacking[k]`: the patterns with no k-th set, which need nothing more.
-        self.lacking = [self.every] * (EXTRA + 1)
+        # best). `lacking[k - 1]`: the patterns with no k-th set (k >= 1), which need no more.
+        self.lacking = [self.every] * EXTRA
         self.grams: dict[str, int] = {}
         short: dict[str, int] = {}
         for number, pattern in enumerate(patterns):
@@ -233,7 +233,8 @@ class Prefilter:
                 continue
             for k, need in enumerate(sets):
                 bit = 1 << (number + k * count)
-                self.lacking[k] &= ~(1 << number)
+                if k:
+                    self.lacking[k - 1] &= ~(1 << number)
                 for string in need:
                     if len(string) < GRAM:
                         short[string] = short.get(string, 0) | bit
@@ -252,11 +253,10 @@ class Prefilter:
             if string in text:
                 found |= bits
         count, every = self.count, self.every
-        may = self.always
-        held = found & every | self.lacking[0]
-        for k in range(1, EXTRA + 1):
-            held &= (found >> (k * count)) & every | self.lacking[k]
-        return may | held
+        held = found & every | self.always
+        for k, lacking in enumerate(self.lacking, 1):
+            held &= (found >> (k * count)) & every | lacking
+        return held
 
     def search(self, pattern: re.Pattern[str], text: str, found: int) -> bool:
         """pattern.search(text), not run when `found` (the text's candidates) says it cannot

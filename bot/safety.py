@@ -1579,10 +1579,14 @@ class SafetyNet:
         candidates = filtered.candidates(norm)
         index = filtered.first(_IDIOMS, norm, candidates)
         while index is not None:
+            # Taking words out only takes strings away, so the candidates worked out before
+            # still hold (some may no longer match): they are worked out again once, after the
+            # last idiom, not after each (a message made of every idiom would pay for each).
             norm = _IDIOMS[index].sub(" ", norm)
             idiom = True
-            candidates = filtered.candidates(norm)  # the text changed
             index = filtered.first(_IDIOMS, norm, candidates, index + 1)
+        if idiom:
+            candidates = filtered.candidates(norm)
         # Long messages are read in overlapping windows: each rule then costs the same
         # however long the message, and a cry for help at the end is still found. The window
         # where an emergency rule fires decides the time words that go with it.
