@@ -387,8 +387,9 @@ class Engine:
                     )
         if verdict.emergency == "uncertain" and reply.topic != "emergency":
             hurt = verdict.crisis is not None and verdict.emergency_reply == "emergency_first_aid"
-            banner = HURT_BANNER if hurt and HURT_BANNER in content.replies else URGENT_BANNER
-            reply = self._with_line(content, reply, banner, first=True)
+            reply = self._with_line(
+                content, reply, HURT_BANNER if hurt else URGENT_BANNER, first=True
+            )
         return reply
 
     async def _understood(

@@ -31,7 +31,7 @@ import yaml
 
 from bot.check import message_lists
 from bot.content import Content, ContentStore
-from bot.engine import Engine, Reply, User, model_text
+from bot.engine import HURT_BANNER, URGENT_BANNER, Engine, Reply, User, model_text
 from bot.nlu import Parse, dump_training_data, graded_intents, prepare_training_data
 from bot.safety import (
     CRISIS_AND_INJURY,
@@ -163,7 +163,7 @@ def _is_999(reply: Reply) -> bool:
 def _has_banner(reply: Reply, content: Content) -> bool:
     return any(
         (banner := content.replies.get(line_id)) is not None and reply.text.startswith(banner.text)
-        for line_id in ("urgent_banner", "urgent_banner_hurt")
+        for line_id in (URGENT_BANNER, HURT_BANNER)
     )
 
 

@@ -98,6 +98,16 @@ DRUGS = (
     r"valium|xanax|tramadol|morphine|oxycodone|insulin|aspirin|naproxen|lithium|quetiapine|melatonin|"
     r"iron tablets|anti ?depressants)"
 )
+# Medicines named in general, and signs around them, for the rules about pills taken that are
+# written in several places below.
+MEDICINES = (
+    r"(?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|painkillers|antidepressants)"
+)
+EMPTY_PACKETS = (
+    r"empty (?:pill |tablet |paracetamol |medicine |meds |)(?:boxes|packets|packet|box|bottles|bottle|"
+    r"blister packs?|strips)"
+)
+SWALLOWED_SOMETHING = r"(?:swallowed|taken|took|necked|downed) (?:something|summat|sumthing|pills|tablets|them|it all)"
 # An overdose or poison taken: an ambulance is needed (an emergency rule) and, as it is most
 # often done on purpose, a helpline too (a crisis rule).
 OVERDOSE = [
@@ -129,10 +139,9 @@ OVERDOSE = [
     r"(?:find|found|had|have|got)\b",
     # "necked a box of pills", "i take my dad medicine whole box"
     r"\b(?:swallowed|necked|downed|ate|eaten)\b(?: \w+){0,5}? (?:a |an |)(?:packet|pack|box|bottle|tub|strip|sheet) "
-    r"(?:of )?(?:\w+ ){0,3}"
-    r"(?:pills|tablets|meds|medication|medicine|paracetamol|ibuprofen|painkillers|antidepressants)\b",
-    r"\b(?:took|taken|take|swallowed|necked|had|ate) (?:\w+ ){0,3}(?:pills|tablets|meds|medication|medicine|"
-    r"paracetamol|painkillers) (?:the |a |)(?:whole|full|entire) (?:box|packet|pack|bottle|lot|strip)\b",
+    rf"(?:of )?(?:\w+ ){{0,3}}{MEDICINES}\b",
+    rf"\b(?:took|taken|take|swallowed|necked|had|ate) (?:\w+ ){{0,3}}{MEDICINES} (?:the |a |)(?:whole|full|entire) "
+    r"(?:box|packet|pack|bottle|lot|strip)\b",
 ]
 
 # Something tied round the neck, or an attempt to hang: 999 and a helpline. A scarf or a tie is
@@ -264,17 +273,15 @@ MEDICAL = [
     r"seeing double|seein double|double vision)\b",
     # someone else took tablets and is going to sleep: "swallowed some of nans tablets, shes gone
     # really sleepy"
-    r"\b(?:swallowed|taken|took|ate|eaten|had|got into) (?:\w+ ){0,4}(?:tablets|pills|meds|medicine|medication|"
-    rf"painkillers|paracetamol|sleeping pills)\b{GAP}\b(?:(?:gone|going|getting|is|s|looks|seems) (?:really |very |"
+    rf"\b(?:swallowed|taken|took|ate|eaten|had|got into) (?:\w+ ){{0,4}}{MEDICINES}\b{GAP}"
+    r"\b(?:(?:gone|going|getting|is|s|looks|seems) (?:really |very |"
     r"all |proper |dead |so |a bit |)(?:sleepy|drowsy|floppy|dozy|limp)|(?:speech|words) (?:is |are |s |)"
     r"(?:slurred|slurring)|slurring)\b",
     # barely breathing: "his mum found him and hes barely breathing"
     r"\b(?:barely|hardly|only just|not properly|not really) (?:breathing|breathin)\b",
     # something swallowed and a note left: "she swallowed something, note on bed saying sorry mum"
-    rf"\b(?:swallowed|taken|took|necked|downed) (?:something|summat|sumthing|pills|tablets|them|it all)\b{GAP}"
-    r"\b(?:note|notes|letter|goodbye|sorry mum|sorry dad|sorry mam)\b|"
-    rf"\b(?:note|letter|goodbye)\b{GAP}\b(?:swallowed|taken|took|necked|downed) (?:something|summat|sumthing|pills|"
-    r"tablets|them|it all)\b",
+    rf"\b{SWALLOWED_SOMETHING}\b{GAP}\b(?:note|notes|letter|goodbye|sorry mum|sorry dad|sorry mam)\b|"
+    rf"\b(?:note|letter|goodbye)\b{GAP}\b{SWALLOWED_SOMETHING}\b",
     # blood under a locked door: "locked in the bathroom, blood under the door"
     r"\bblood (?:coming |seeping |leaking |)(?:under|through|from under|round) the (?:\w+ )?door\b",
     r"\b(?:took|taken|swallowed|necked|had) (?:some |a load of |loads of |)(?:pills|tablets) "
@@ -329,15 +336,13 @@ MEDICAL = [
     # someone else took pills and now does not answer: "she's took her mams pills, now she's not
     # answering owt"
     r"\b(?:she|he|they|shes|hes|theyve|theyre|she has|he has|they have|she s|he s|my \w+|my \w+ has|me \w+) "
-    r"(?:just |already |)(?:took|taken|take|swallowed|necked|downed) (?:\w+ ){0,4}(?:pills|tablets|meds|medication|"
-    rf"paracetamol|painkillers|antidepressants)\b{GAP}\b(?:not|isnt|wont|aint|stopped|doesnt|not been) "
+    rf"(?:just |already |)(?:took|taken|take|swallowed|necked|downed) (?:\w+ ){{0,4}}{MEDICINES}\b{GAP}"
+    r"\b(?:not|isnt|wont|aint|stopped|doesnt|not been) "
     r"(?:answering|answer|replying|reply|responding|respond|picking up|pick up)\b",
     # empty packets of pills, and a goodbye or no answer: "sent pic of empty pill boxes, shes
     # not answering"
-    r"\bempty (?:pill |tablet |paracetamol |medicine |meds |)(?:boxes|packets|packet|box|bottles|bottle|blister packs?|"
-    rf"strips)\b{GAP}\b(?:not answering|isnt answering|wont answer|not replying|not picking up|goodbye|bye)\b|"
-    rf"\b(?:goodbye|bye)\b{GAP}\bempty (?:pill |tablet |paracetamol |medicine |meds |)(?:boxes|packets|packet|box|"
-    r"bottles|bottle|blister packs?|strips)\b",
+    rf"\b{EMPTY_PACKETS}\b{GAP}\b(?:not answering|isnt answering|wont answer|not replying|not picking up|goodbye|"
+    rf"bye)\b|\b(?:goodbye|bye)\b{GAP}\b{EMPTY_PACKETS}\b",
     # drowsy and not answering, either way round: "gone all dozy and wont answer me"
     rf"\b(?:dozy|drowsy|floppy|limp|out of it|zonked)\b{GAP}\b(?:wont|will not|not|isnt|aint|cant|doesnt) "
     r"(?:answer|answering|respond|responding|wake|waking)\b"
