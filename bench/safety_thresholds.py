@@ -30,6 +30,7 @@ from bot.engine import ConfidencePolicy, Engine, model_text  # noqa: E402
 from bot.generalisation import Case, Scores, score  # noqa: E402
 from bot.nlu import IntentScore, Parse  # noqa: E402
 from bot.safety import SafetyNet, SafetyPolicy, Signals  # noqa: E402
+from bot.text import plain  # noqa: E402
 
 
 class Replay:
@@ -69,9 +70,10 @@ def load(path: Path) -> tuple[list[Case], Replay, Replay]:
         if row["writer"] == "first_round":
             continue
         cases.append(Case(row["text"], row["writer"], row["intent"], row["grade"]))
-        # The engine asks the models about the message as they read it (numbers named).
-        nlu[model_text(row["text"])] = row["nlu"]
-        grades[model_text(row["text"])] = row["grades"]
+        # The engine asks the models about the message as they read it (plain text, with
+        # zero-width characters such as an emoji's joiner taken out, and numbers named).
+        nlu[model_text(plain(row["text"]))] = row["nlu"]
+        grades[model_text(plain(row["text"]))] = row["grades"]
     return cases, Replay(nlu), Replay(grades)
 
 
