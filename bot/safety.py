@@ -1823,7 +1823,10 @@ class SafetyPolicy:
     a crisis share below crisis_calm and everyday plus past >= settled_at keeps its crisis
     intents from being answered. A crisis where the classifier's share for someone hurt now is
     at least hurt_in_crisis gets the line about 999 on top of the helpline reply ("ive cut
-    myself and its not stopping").
+    myself and its not stopping"). With the classifier trained on writers t33 to t124, that
+    share is spread thinner: with writers left out in groups, 0.05 instead of 0.1 gave the 999
+    line to 2 more of 1,052 people hurt and in crisis now, and to 20 more of 3,600 in crisis
+    but not hurt, and to no everyday message.
     Time words that say it is over turn the classifier's "clear" into the 999 line above the
     answer, and keep the NLU model's emergency intents out; an everyday thing, story, creature
     or idiom with no rule left keeps them out too.
@@ -1839,7 +1842,7 @@ class SafetyPolicy:
     crisis_alone: float = 0.4
     settled_at: float = 0.5
     crisis_calm: float = 0.1
-    hurt_in_crisis: float = 0.1
+    hurt_in_crisis: float = 0.05
     unsure_everyday: float = 0.45
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
