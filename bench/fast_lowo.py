@@ -1,7 +1,8 @@
 """Leave-one-writer-out in minutes: a research tool for the safety net and the NLU settings.
 
 `python -m bot evaluate` measures leave-one-writer-out (LOWO) with Rasa's own components: two
-models per writer, about 75 minutes on 2 cores. That is the figure to report. To compare many
+models per fold (a writer of intent examples, or a few writers of safety grades only: see
+`bot.generalisation.writer_folds`). That is the figure to report. To compare many
 settings, this script trains the same pipeline (CountVectorsFeaturizer word 1-2 and char_wb
 2-5 n-grams, then scikit-learn's LogisticRegression as Rasa's LogisticRegressionClassifier
 calls it) with scikit-learn directly, runs it with the bot's own fast path (bot/fastpath.py) and
@@ -49,10 +50,12 @@ from bot.generalisation import (  # noqa: E402
     Project,
     Scores,
     cases_from,
+    fold_name,
     pooled,
     read_blocks,
     score,
     table,
+    writer_folds,
 )
 from bot.numbers import name_numbers  # noqa: E402
 from bot.safety import grade_of_intent  # noqa: E402
@@ -141,12 +144,14 @@ def examples_of(blocks: list[Block], rename: Any = None) -> list[tuple[str, str,
     ]
 
 
-def nlu_model(writer: str, intent_blocks: list[Block], settings: dict[str, Any]) -> FastModel:
-    kept = [b for b in intent_blocks if b.writer != writer]
+def nlu_model(
+    left_out: tuple[str, ...], intent_blocks: list[Block], settings: dict[str, Any]
+) -> FastModel:
+    kept = [b for b in intent_blocks if b.writer not in left_out]
     key = hashlib.sha256(
         json.dumps([examples_of(kept), settings], sort_keys=True, default=str).encode()
     ).hexdigest()[:20]
-    cached = CACHE / f"nlu-{writer}-{key}.pickle"
+    cached = CACHE / f"nlu-{fold_name(left_out)}-{key}.pickle"
     if cached.exists():
         model: FastModel = pickle.loads(cached.read_bytes())
         return model
@@ -157,30 +162,35 @@ def nlu_model(writer: str, intent_blocks: list[Block], settings: dict[str, Any])
 
 
 def safety_examples(
-    writer: str, intent_blocks: list[Block], grade_blocks: list[Block], extra: list[Block]
+    left_out: tuple[str, ...],
+    intent_blocks: list[Block],
+    grade_blocks: list[Block],
+    extra: list[Block],
 ) -> list[tuple[str, str, str]]:
     return (
-        examples_of([b for b in grade_blocks if b.writer != writer])
-        + examples_of([b for b in intent_blocks if b.writer != writer], grade_of_intent)
+        examples_of([b for b in grade_blocks if b.writer not in left_out])
+        + examples_of([b for b in intent_blocks if b.writer not in left_out], grade_of_intent)
         + examples_of(extra)
     )
 
 
-def fold(job: tuple[str, dict[str, Any], dict[str, Any], list[Path]]) -> tuple[str, Scores, list]:
-    writer, nlu_settings, safety_settings, extra_files = job
+def fold(
+    job: tuple[tuple[str, ...], dict[str, Any], dict[str, Any], list[Path]],
+) -> tuple[str, Scores, list]:
+    left_out, nlu_settings, safety_settings, extra_files = job
     project = Project(ROOT)
     intent_blocks, _ = read_blocks(project.intent_files)
     grade_blocks, _ = read_blocks(project.grade_files)
     extra, _ = read_blocks(extra_files)
-    parser = FastParser(nlu_model(writer, intent_blocks, nlu_settings))
+    parser = FastParser(nlu_model(left_out, intent_blocks, nlu_settings))
     grader_model = train(
-        safety_examples(writer, intent_blocks, grade_blocks, extra), safety_settings
+        safety_examples(left_out, intent_blocks, grade_blocks, extra), safety_settings
     )
     engine = Engine(
         content=ContentStore(ROOT / "content"), parser=parser, grader=FastParser(grader_model)
     )
-    cases = cases_from([b for b in intent_blocks if b.writer == writer], False)
-    cases += cases_from([b for b in grade_blocks if b.writer == writer], True)
+    cases = cases_from([b for b in intent_blocks if b.writer in left_out], False)
+    cases += cases_from([b for b in grade_blocks if b.writer in left_out], True)
     scores = asyncio.run(score(engine, cases))
     rows = []
     for case in cases:
@@ -195,7 +205,7 @@ def fold(job: tuple[str, dict[str, Any], dict[str, Any], list[Path]]) -> tuple[s
                 "grades": [[n, round(c, 5)] for n, c in grader_model.rank(text)],
             }
         )
-    return writer, scores, rows
+    return fold_name(left_out), scores, rows
 
 
 def overrides(pairs: list[str]) -> dict[str, Any]:
@@ -217,7 +227,7 @@ def check(nlu_settings: dict[str, Any], safety_settings: dict[str, Any]) -> None
         ("nlu", train(examples_of(intent_blocks), nlu_settings), ROOT / "models" / "nlu.tar.gz"),
         (
             "safety",
-            train(safety_examples("", intent_blocks, grade_blocks, []), safety_settings),
+            train(safety_examples((), intent_blocks, grade_blocks, []), safety_settings),
             ROOT / "models" / "safety.tar.gz",
         ),
     ]
@@ -266,14 +276,15 @@ def main() -> int:
     started = time.perf_counter()
     results: dict[str, Scores] = {}
     rows: list[dict[str, Any]] = []
-    jobs = [(w, nlu_settings, safety_settings, extra) for w in writers]
+    folds = writer_folds(writers, {b.writer for b in intent_blocks})
+    jobs = [(f, nlu_settings, safety_settings, extra) for f in folds]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for writer, scores, found in pool.map(fold, jobs):
-            results[writer] = scores
+        for name, scores, found in pool.map(fold, jobs):
+            results[name] = scores
             rows += found
     print(f"safety settings: {safety_settings}")
     print(table({"leave one writer out (replica)": pooled(results)}))
-    print(f"{len(writers)} writers in {time.perf_counter() - started:.0f} s")
+    print(f"{len(writers)} writers in {len(folds)} folds in {time.perf_counter() - started:.0f} s")
     if args.record:
         with Path(args.record).open("w", encoding="utf-8") as out:
             for row in rows:

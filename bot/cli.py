@@ -287,7 +287,7 @@ def build_arguments() -> argparse.ArgumentParser:
                 "--writers",
                 default="all",
                 help="leave-one-writer-out for these writers (comma-separated), all (the "
-                "default, about 75 minutes on 2 cores) or none",
+                "default, well over an hour on 2 cores) or none",
             )
             command.add_argument(
                 "--model",

@@ -5,7 +5,8 @@ The training data (nlu/data/ and nlu/safety/data/) records who wrote each block 
 wrote the training data is easy; text from someone else is the real test. So:
 
 - leave-one-writer-out: for each writer, both models are trained without that writer and the
-  whole engine (safety net, NLU, confidence policy, content) answers that writer's messages;
+  whole engine (safety net, NLU, confidence policy, content) answers that writer's messages
+  (writers of safety grades only are left out a few at a time: `writer_folds`);
 - blind writers: writers whose text is never used for training (nlu/test/blind*.yml) are
   answered by the models trained on everything.
 
@@ -356,22 +357,23 @@ class InProcessModel:
 
 
 def _fold(
-    root: Path, config_file: Path, writer: str, want_predictions: bool
+    root: Path, config_file: Path, left_out: tuple[str, ...], want_predictions: bool
 ) -> tuple[Scores, list[dict[str, Any]]]:
-    """Train both models without `writer` (in this process) and answer their messages."""
+    """Train both models without the writers `left_out` (in this process) and answer their
+    messages."""
     from bot.safety import grade_of_intent
 
     project = Project(root)
     intent_blocks, intent_other = read_blocks(project.intent_files)
     grade_blocks, grade_other = read_blocks(project.grade_files)
-    with tempfile.TemporaryDirectory(prefix=f"lowo-{writer}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"lowo-{left_out[0]}-") as tmp:
         work = Path(tmp)
         for folder in ("data", "safety", "main-model", "safety-model"):
             (work / folder).mkdir()
-        kept = [b for b in intent_blocks if b.writer != writer]
+        kept = [b for b in intent_blocks if b.writer not in left_out]
         write_blocks(kept, intent_other, work / "data" / "intents.yml")
         write_blocks(
-            [b for b in grade_blocks if b.writer != writer],
+            [b for b in grade_blocks if b.writer not in left_out],
             grade_other,
             work / "safety" / "grades.yml",
         )
@@ -384,8 +386,8 @@ def _fold(
             parser=InProcessModel(config_file, work / "data", work / "main-model"),
             grader=InProcessModel(safety_config, work / "safety", work / "safety-model"),
         )
-        cases = cases_from([b for b in intent_blocks if b.writer == writer], False)
-        cases += cases_from([b for b in grade_blocks if b.writer == writer], True)
+        cases = cases_from([b for b in intent_blocks if b.writer in left_out], False)
+        cases += cases_from([b for b in grade_blocks if b.writer in left_out], True)
         scores = asyncio.run(score(engine, cases))
         rows = asyncio.run(predictions(engine, cases)) if want_predictions else []
     return scores, rows
@@ -397,6 +399,36 @@ def writers_of(project: Project) -> list[str]:
     return sorted({b.writer for b in intent_blocks} | {b.writer for b in grade_blocks})
 
 
+# Writers who wrote only safety-graded messages are left out this many at a time.
+SAFETY_ONLY_GROUP = 4
+
+
+def writer_folds(writers: Iterable[str], intent_writers: Iterable[str]) -> list[tuple[str, ...]]:
+    """Which writers each fold leaves out: a writer of intent examples alone (topic accuracy
+    is measured on one writer at a time), the writers of safety grades only a few at a time,
+    in order. Each fold trains both models, and since writers t33 to t124 became training
+    writers there are 98 of those: one at a time, they would take four times as long."""
+    chosen = sorted(set(writers), key=_writer_order)
+    with_intents = set(intent_writers)
+    folds: list[tuple[str, ...]] = [(w,) for w in chosen if w in with_intents]
+    rest = [w for w in chosen if w not in with_intents]
+    folds += [
+        tuple(rest[i : i + SAFETY_ONLY_GROUP]) for i in range(0, len(rest), SAFETY_ONLY_GROUP)
+    ]
+    return folds
+
+
+def fold_name(left_out: tuple[str, ...]) -> str:
+    return "+".join(left_out)
+
+
+def _writer_order(writer: str) -> tuple[str, int, str]:
+    """t9 before t10: the letters, then the number, then the name as written."""
+    letters = writer.rstrip("0123456789")
+    digits = writer[len(letters) :]
+    return (letters, int(digits) if digits else -1, writer)
+
+
 def leave_one_writer_out(
     project: Project,
     config_file: Path,
@@ -405,33 +437,36 @@ def leave_one_writer_out(
     record: Path | None = None,
     jobs: int = 2,
 ) -> dict[str, Scores]:
-    """For each writer: train both models without them, answer their messages. Writers are
-    done `jobs` at a time, each in its own process. With `record`, what the models said about
-    each message is written there (JSON lines)."""
+    """For each fold (`writer_folds`: a writer, or a few writers of safety grades only): train
+    both models without them, answer their messages. Folds are done `jobs` at a time, each in
+    its own process. With `record`, what the models said about each message is written there
+    (JSON lines). The results are keyed by `fold_name`."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chosen = writers or writers_of(project)
+    intent_blocks, _ = read_blocks(project.intent_files)
+    folds = writer_folds(writers or writers_of(project), {b.writer for b in intent_blocks})
     results: dict[str, Scores] = {}
     rows: dict[str, list[dict[str, Any]]] = {}
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")  # TensorFlow does not survive a fork
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = {
-            pool.submit(_fold, project.root, config_file, w, record is not None): w for w in chosen
+            pool.submit(_fold, project.root, config_file, f, record is not None): fold_name(f)
+            for f in folds
         }
-        for future, writer in futures.items():
-            results[writer], rows[writer] = future.result()
-            figures = results[writer].figures()
+        for future, name in futures.items():
+            results[name], rows[name] = future.result()
+            figures = results[name].figures()
             log(
-                f"  left out {writer}: topic accuracy {_show(figures['topic accuracy'])} on "
+                f"  left out {name}: topic accuracy {_show(figures['topic accuracy'])} on "
                 f"{figures['messages']} messages ({time.perf_counter() - started:.0f} s so far)",
                 flush=True,
             )
     if record is not None:
         with record.open("w", encoding="utf-8") as out:
-            for writer in chosen:
-                for row in rows[writer]:
+            for name in results:
+                for row in rows[name]:
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return results
 
