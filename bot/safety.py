@@ -248,8 +248,9 @@ MEDICAL = [
     r"cant stay awake|not making sense|confused|keeps falling asleep|keeps passing out|cant keep (?:his|her|their) eyes open)\b",
     rf"\btried (?:to|tae|ta|2) (?:end it|kill myself|end my life|take my life|overdose|od)\b{GAP}\b(?:now|"
     r"dizzy|sick|cold|sleepy|drowsy|weird|numb|bleeding|cant breathe)\b",
-    # an allergic reaction: "got stung and my throat is swelling up", "ate a nut and cant breathe"
-    rf"\b(?:stung|sting|bee|wasp|{ALLERGEN_FOOD}|allergic|allergy|epi ?pen)\b"
+    # an allergic reaction: "got stung and my throat is swelling up", "ate a nut and cant breathe",
+    # "a spider bit me and now my chest is tight, i cant breathe"
+    rf"\b(?:stung|sting|bee|wasp|bit (?:me|him|her|them|us)|bitten|{ALLERGEN_FOOD}|allergic|allergy|epi ?pen)\b"
     rf"{GAP}\b(?:{SWELLING_PART}(?:swelling|swollen|closing|tight|puffing up)|"
     r"(?:cant|can not|cannot|struggling to|can hardly) (?:breathe|breath)|gasping|wheezing|anaphyla\w*|"
     r"collapsed|passed out|fainted)\b",

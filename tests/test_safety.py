@@ -586,11 +586,23 @@ def test_a_small_creature_never_gets_999(text: str) -> None:
     [
         "got stung by a bee and my throat is swelling up",
         "my friend ate a peanut by mistake and she cant breathe",
+        "something bit me in the garden and now my lips are swelling up",
+        "my brother got bitten by a spider and hes wheezing",
     ],
 )
 def test_an_allergic_reaction_is_medical(text: str) -> None:
     signals = net.scan(text)
     assert signals.medical and not signals.trivial
+
+
+def test_a_bite_and_a_reaction_get_999_at_the_top_however_ordinary_they_look() -> None:
+    """Everyday messages about bitten tongues and packed buses taught the classifier that "cant
+    breathe" and a creature are an ordinary day; a bite and a reaction are not."""
+    signals = net.scan("a spider bit my sister and now her tongue is swelling and she cant breathe")
+    ordinary = {"everyday": 0.95, "injured_now": 0.05}
+    # a strong rule: the reply, or the line about 999 above it, never nothing
+    assert SafetyPolicy().decide(signals, ordinary).emergency is not None
+    assert not net.scan("got bitten by loads of midges, so itchy").emergency
 
 
 def test_a_creature_does_not_hide_a_knife_or_a_chicken_shop() -> None:
