@@ -1035,6 +1035,12 @@ IDIOMS = [
     r"\b(?:im|i am|i m|literally|actually|nearly|almost) (?:dead|dying|deceased|died)\b"
     r"(?= *(?:lol|lmao|lmfao|haha|😂|🤣|💀|😭|when|$))",
     r"\bdead tired\b|\bdead (?:funny|good|easy|boring)\b",
+    # laughing too hard to breathe: "i cant breathe im laughing so much", "laughed so hard i
+    # couldnt breathe" (not "lol", which a frightened teenager also writes)
+    r"\b(?:cant|can not|cannot|couldnt|could not) (?:breathe|breath)\b"
+    r"(?= *(?:im |i am |i m |from |with |)(?:laughing|laughin|😂|🤣))|"
+    r"\b(?:laughing|laughin|laughed) (?:so (?:much|hard) |that much |)(?:that )?(?:i |im |i m |)"
+    r"(?:cant|can not|cannot|couldnt|could not) (?:breathe|breath)\b",
     # food and cooking: "stab the potato before you microwave it", "stabbing at his dinner"
     r"\b(?:stab|stabs|stabbing|stabbed|poke|poking|prick|pricking|pierce|piercing) (?:at )?(?:a |the |his |her |"
     r"my |me |their |some |)(?:\w+ )?(?:potato|potatoes|spud|spuds|sausages?|film|lid|dinner|tea|food|plate|"

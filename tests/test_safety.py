@@ -1158,6 +1158,30 @@ def test_money_bleeding_and_help_with_homework_are_idioms(text: str) -> None:
     assert signals.emergency is None and signals.idiom, signals
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "laughing that much i cant breathe at this video",
+        "cant breathe from laughing at my dads dancing",
+        "my sister fell off the sofa and i cant breathe 😂😂",
+    ],
+)
+def test_laughing_too_hard_to_breathe_is_an_idiom(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency is None and signals.idiom, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he cant breathe lol what do i do",
+        "everyone was laughing at first but now she cant breathe and her lips are blue",
+    ],
+)
+def test_cant_breathe_without_laughter_is_still_caught(text: str) -> None:
+    assert net.scan(text).emergency == "emergency_first_aid"
+
+
 def test_help_with_a_brother_who_is_bleeding_is_still_caught() -> None:
     signals = net.scan("help me with my brother hes bleeding loads")
     assert signals.emergency == "emergency_first_aid" and signals.emergency_now
