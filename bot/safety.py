@@ -1834,6 +1834,11 @@ class SafetyPolicy:
     share is spread thinner: with writers left out in groups, 0.05 instead of 0.1 gave the 999
     line to 2 more of 1,052 people hurt and in crisis now, and to 20 more of 3,600 in crisis
     but not hurt, and to no everyday message.
+    A thing, a game, the weather, a creature or a story in the message ("my phone", "in fifa")
+    keeps the classifier alone from any 999, unless now >= thing_sure: on writers left out in
+    groups, phones taken by whoever is keeping someone in, "on 4% battery" and hair straighteners
+    used on purpose hid 8 of 5,013 emergencies the classifier was sure of (0.95 or more), and
+    no everyday message was that sure.
     Time words that say it is over turn the classifier's "clear" into the 999 line above the
     answer, and keep the NLU model's emergency intents out; an everyday thing, story, creature
     or idiom with no rule left keeps them out too.
@@ -1851,12 +1856,17 @@ class SafetyPolicy:
     crisis_calm: float = 0.1
     hurt_in_crisis: float = 0.05
     unsure_everyday: float = 0.45
+    thing_sure: float = 0.95
 
     def decide(self, signals: Signals, grades: Mapping[str, float] | None) -> Verdict:
         """Combine the rules with the classifier's grades (None when it is unavailable)."""
         if grades is None:
             return self._rules_only(signals)
         now = sum(grades.get(g, 0.0) for g in NOW_GRADES)
+        if signals.trivial and signals.emergency is None and now >= self.thing_sure:
+            # no rule fired, and the classifier is all but certain: a phone or a game in the
+            # message ("they took my phone and locked the door") does not make it small
+            signals = replace(signals, trivial=False)
         crisis_share = sum(grades.get(g, 0.0) for g in CRISIS_GRADES)
         everyday = grades.get(EVERYDAY, 0.0)
 

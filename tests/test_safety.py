@@ -220,11 +220,31 @@ def test_cut_wrists_are_an_injury_and_a_crisis() -> None:
     ],
 )
 def test_trouble_with_a_thing_never_gets_999(text: str) -> None:
-    """However sure the classifier is that it is happening now."""
+    """A weak rule ("help", "emergency") on trouble with a thing: however sure the classifier
+    is that it is happening now."""
     signals = net.scan(text)
     assert signals.trivial and not (signals.emergency and not signals.weak)
-    sure = {"danger_now": 0.9, "everyday": 0.05, "general": 0.05}
-    assert SafetyPolicy().decide(signals, sure).emergency is None
+    certain = {"danger_now": 0.99, "everyday": 0.01}
+    assert SafetyPolicy().decide(signals, certain).emergency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cant get out, he locked the door and took my phone, messaging on my ipad",
+        "this older lad has my phone and says i cant go home till i do a drop for him",
+        "some man keeps walking behind me since the station, my phone is on 5%",
+    ],
+)
+def test_a_thing_does_not_hide_danger_the_classifier_is_certain_of(text: str) -> None:
+    """No rule fires and a phone is in the message: when the classifier is all but certain it
+    is happening now, that is an emergency; a little less sure, the phone keeps it small."""
+    signals = net.scan(text)
+    assert signals.trivial and signals.emergency is None
+    certain = {"danger_now": 0.97, "everyday": 0.02, "general": 0.01}
+    assert SafetyPolicy().decide(signals, certain).emergency == "clear"
+    fairly_sure = {"danger_now": 0.9, "everyday": 0.05, "general": 0.05}
+    assert SafetyPolicy().decide(signals, fairly_sure).emergency is None
 
 
 def test_trouble_with_a_thing_does_not_hide_danger() -> None:
