@@ -1098,6 +1098,13 @@ def test_a_passive_wish_to_die_and_biting_oneself_are_a_crisis(
         "ive swallowed the tablets, i dont want to be here anymore",
         "i want to die, i burnt myself and now i feel really dizzy",
         "i keep thinking everyone would be better off without me, my heart is racing and i cant see straight",
+        # what it did to the body, or what is at hand
+        "been hitting myself on purpose til my lip split open",
+        "i keep hurting myself, punched the door again and i think my wrist is broken",
+        "i self harmed again, smacked my head off the wall and i cant see right",
+        "i dont want to be here no more, got the tablets lined up",
+        "sat here with the pills, i want to die",
+        "my sister took an overdose and shes mumbling",
     ],
 )
 def test_a_crisis_with_a_body_in_trouble_gets_999_above_the_helpline(text: str) -> None:
