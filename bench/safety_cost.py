@@ -36,6 +36,9 @@ CRAFTED = {
     # the words of several rules at once, but in an order no rule reads as danger
     "a time word, then an armed person": "outside now a man with a knife ",
     "a knife, a threat and a place": "knife coming at me stab the bus stop ",
+    "a bite again and again": "bit me ",
+    # read over the whole message, not in windows (bot/safety.py _resolved)
+    "a scare called off again and again": "someone outside oh its just the dog ",
 }
 
 

@@ -1247,6 +1247,20 @@ _HAPPENING = re.compile(
     rf"\b{STRONG_NOW}\b|\b(?:ambulance|outside (?:my|our|the)|at my (?:door|house|school)|help me|"
     r"in my (?:house|flat|room)|following me|chasing me)\b"
 )
+# The message ends by saying the scare was nothing: "someone at the door... oh its just the amazon
+# guy", "turned out to be the dominos driver", "false alarm". Only when nothing is said after it
+# but a few words with no danger in them ("its just the dog and me and someone is trying to get
+# in" is not over), and with no weapon or real harm anywhere in the message. Family members are
+# not in it: "its my dad" can be the danger.
+_RESOLVED = re.compile(
+    r"\b(?:false alarm|panic over|(?:worried|scared|panicking|panicked|freaking out) (?:for|over) nothing|"
+    r"(?:its|it was|twas|turned out (?:to be|it was|its)|turns out (?:its|it was|to be)|oh|prob|probably) "
+    r"(?:just |only |)(?:the |a |an |some |our |)(?:amazon|evri|hermes|dpd|dhl|ups|yodel|royal mail|postman|"
+    r"post man|postie|delivery|deliveroo|uber eats|just eat|dominos|pizza|takeaway|tesco|asda|"
+    r"sainsburys|window cleaner|gas man|meter man|wee ones|little ones|kids|cat|cats|dog|fox|foxes|wind))\b"
+)
+_RESOLVED_TAIL = 8  # words after it, at most
+
 # A small creature is what is frightening ("a wasp is chasing me help", "chased by the geese",
 # "theres a massive spider in the bathroom please help"): with nothing serious and no allergic
 # reaction, a rule about danger is only weak, and neither it nor the classifier alone gives 999.
@@ -1411,6 +1425,9 @@ class Signals:
     "this song is killing me"): with no rule left, the classifier alone gives no 999.
     body_now: words say how a body is now ("i feel sick and shaky", "cant see straight"): with
     a crisis, the 999 line goes above the helpline reply.
+    resolved: the message ends by saying the scare was nothing ("someone's at the door... oh
+    its just the amazon guy", "false alarm"): as with an idiom, with no rule the classifier
+    alone gives no 999, and a strong rule gives way to it more easily.
     """
 
     emergency: str | None = None
@@ -1427,6 +1444,7 @@ class Signals:
     idiom: bool = False
     plain_harm: bool = False
     body_now: bool = False
+    resolved: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -1621,7 +1639,9 @@ class SafetyNet:
             found = _merge(found, window)
             if found.emergency_now and found.crisis:
                 break
-        return replace(found, idiom=idiom) if idiom else found
+        if idiom:
+            found = replace(found, idiom=True)
+        return replace(found, resolved=True) if _resolved(norm) else found
 
     def check(self, text: str) -> SafetyMatch | None:
         """The rules alone, at their most cautious: for when nothing else can be asked (the
@@ -1632,6 +1652,21 @@ class SafetyNet:
         if signals.crisis and signals.crisis_rule:
             return SafetyMatch(signals.crisis, signals.crisis_rule)
         return None
+
+
+def _resolved(norm: str) -> bool:
+    """The message ends by saying the scare was nothing (`_RESOLVED`)."""
+    ends = [match.end() for match in _RESOLVED.finditer(norm)]
+    if not ends:
+        return False
+    after = norm[ends[-1] :]
+    return (
+        len(after.split()) <= _RESOLVED_TAIL
+        and not _DANGER_WORDS.search(after)
+        and not _SERIOUS.search(norm)
+        and not _REAL_DANGER.search(norm)
+        and not _BLOODSHED.search(norm)
+    )
 
 
 def _first_emergency(norm: str, filtered: Prefilter, found: int) -> tuple[str, str, str] | None:
@@ -1847,6 +1882,9 @@ class SafetyPolicy:
     groups, phones taken by whoever is keeping someone in, "on 4% battery" and hair straighteners
     used on purpose hid 8 of 5,013 emergencies the classifier was sure of (0.95 or more), and
     no everyday message was that sure.
+    A message that ends by saying the scare was nothing ("oh its just the amazon guy", "false
+    alarm") is read like one with an idiom: on writers left out in groups that spared 9 of 99
+    false 999s and lost no emergency.
     Time words that say it is over turn the classifier's "clear" into the 999 line above the
     answer, and keep the NLU model's emergency intents out; an everyday thing, story, creature
     or idiom with no rule left keeps them out too.
@@ -1871,6 +1909,7 @@ class SafetyPolicy:
         if grades is None:
             return self._rules_only(signals)
         now = sum(grades.get(g, 0.0) for g in NOW_GRADES)
+        calmed = signals.idiom or signals.resolved  # everyday words, or a scare said to be nothing
         if signals.trivial and signals.emergency is None and now >= self.thing_sure:
             # no rule fired, and the classifier is all but certain: a phone or a game in the
             # message ("they took my phone and locked the door") does not make it small
@@ -1887,7 +1926,7 @@ class SafetyPolicy:
             elif (
                 # dramatic words used in an everyday way were taken out ("cut my own fringe, pls
                 # help"): the classifier needs less to call the rest an ordinary day
-                everyday < (self.unsure_everyday if signals.idiom else self.drop_at)
+                everyday < (self.unsure_everyday if calmed else self.drop_at)
                 or signals.medical
                 or signals.plain_harm
                 or signals.crisis
@@ -1909,7 +1948,7 @@ class SafetyPolicy:
         # it reads as an ordinary day as much as not, or the words say the injury is small
         doubt = everyday >= self.unsure_everyday or signals.minor or signals.trivial
         alone = signals.emergency is None  # no rule fired: the classifier alone
-        if alone and signals.idiom:
+        if alone and calmed:
             doubt = True
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
@@ -1921,7 +1960,7 @@ class SafetyPolicy:
             emergency != "clear"
             and now >= self.now_alone
             and not (signals.minor or signals.trivial or over_by_words)
-            and not (alone and signals.idiom)
+            and not (alone and calmed)
         ):
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_alone and over_by_words and not doubt:
@@ -1938,7 +1977,7 @@ class SafetyPolicy:
                 )
             )
             or (emergency != "clear" and over_by_words)
-            or (emergency is None and alone and (signals.idiom or signals.trivial))
+            or (emergency is None and alone and (calmed or signals.trivial))
         )
         calm = crisis is None and crisis_share < self.crisis_calm and over_or_everyday
         over = emergency is None and (

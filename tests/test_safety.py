@@ -247,6 +247,40 @@ def test_a_thing_does_not_hide_danger_the_classifier_is_certain_of(text: str) ->
     assert SafetyPolicy().decide(signals, fairly_sure).emergency is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone was banging on our door at 10pm, turned out to be the pizza guy at the wrong house",
+        "theres someone lurking by the bins... oh its just a fox lol",
+        "heard someone creeping round the back of the house, panicked over nothing it was the wind",
+    ],
+)
+def test_a_scare_the_message_says_was_nothing_gets_no_999(text: str) -> None:
+    """However sure the classifier is that it is happening now, and the NLU model's emergency
+    intents are kept out too (settled)."""
+    signals = net.scan(text)
+    assert signals.resolved and signals.emergency is None
+    verdict = SafetyPolicy().decide(signals, {"danger_now": 0.99, "everyday": 0.01})
+    assert verdict.emergency is None and verdict.settled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the danger goes on after it, or is not over, or is a weapon, or the family member is it
+        "its just the dog and me in the house and someone is trying the back door handle",
+        "someone following me, oh its just the postman... no wait hes still following me and im scared",
+        "false alarm about the fire drill but now a man with a knife is outside",
+        "theres a man at the door. its my dad. hes back",
+    ],
+)
+def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
+    signals = net.scan(text)
+    assert not signals.resolved
+    verdict = SafetyPolicy().decide(signals, {"danger_now": 0.97, "everyday": 0.03})
+    assert verdict.emergency == "clear"
+
+
 def test_trouble_with_a_thing_does_not_hide_danger() -> None:
     signals = net.scan("help my phone is on 2 percent and a man is following me")
     assert not signals.trivial
