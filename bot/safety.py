@@ -1663,6 +1663,7 @@ def _resolved(norm: str) -> bool:
     return (
         len(after.split()) <= _RESOLVED_TAIL
         and not _DANGER_WORDS.search(after)
+        and not _HAPPENING.search(after)
         and not _SERIOUS.search(norm)
         and not _REAL_DANGER.search(norm)
         and not _BLOODSHED.search(norm)

@@ -272,6 +272,7 @@ def test_a_scare_the_message_says_was_nothing_gets_no_999(text: str) -> None:
         "someone following me, oh its just the postman... no wait hes still following me and im scared",
         "false alarm about the fire drill but now a man with a knife is outside",
         "theres a man at the door. its my dad. hes back",
+        "oh its just the kids, they wont go, help me",
     ],
 )
 def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
