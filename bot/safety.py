@@ -877,6 +877,16 @@ CRISIS_SUICIDAL = [
     r"\b(?:wish|wishing|hope|hoping|pray|praying)\b(?: \w+){0,2} (?:a |the |some |)(?:bus|train|car|lorry|truck|van|"
     r"tube|taxi)s? (?:would |will |could |)(?:just |)(?:hit|hits|run over|runs over|ran over|knock(?:s|ed)? (?:me )?down|"
     r"take me out|takes me out|mow me down|mows me down)(?: me|)\b(?! (?:with|in) (?:a|the) (?:ball|game))",
+    # "if i get battered again am endin it" (not "im ending it with him")
+    r"\b(?:im|i am|am|ill be|i will be|im gonna be|im going to be) (?:just |)ending (?:it|it all|my life)\b"
+    r"(?! (?:with|wi|wiv|here|there|on|at|for|by)\b)",
+    r"\b(?:plan|plans|planning|planned) (?:to |on |)(?:end|ending|take|taking) (?:my|his|her|their) (?:own )?life\b",
+    # "wish i could quit irl", "logging off. permanently"
+    r"\bquit (?:irl|life|living)\b|\b(?:log|logging) off (?:permanently|from life|irl|for good irl)\b",
+    r"\bdoes it hurt to die\b",
+    # pills kept back for later: "she stockpiles her meds just in case"
+    r"\b(?:stockpile|stockpiles|stockpiling|stockpiled|hoarding|hoards|stashing|saving up) (?:my |her |his |their |"
+    r"all (?:my|her|his|their) |)(?:meds|pills|tablets|paracetamol|painkillers)\b",
 ]
 
 CRISIS_SELF_HARM = [
@@ -966,6 +976,11 @@ CRISIS_SELF_HARM = [
     rf"\b(?:sharpener|sharpeners)\b{GAP}\b(?:blade|blades)\b(?: \w+){{0,2}} (?:missing|gone|taken out|out)\b|"
     r"\b(?:taken|took|taking|broke|broken|snapped|smashed) (?:apart |open |)(?:a |the |my |his |her |)"
     r"(?:pencil )?sharpeners? (?:apart|open)\b|\bsharpeners? (?:taken|took|broken|snapped) (?:apart|open)\b",
+    # "the urges are back", "urges are so bad today" (not "urges to eat")
+    r"\b(?:the |my |me |ma |)urges (?:are|is|re|have been|been|keep|are getting|getting|are coming|coming) "
+    r"(?:so |really |proper |dead |well |that |)(?:bad|strong|back|worse|stronger)\b",
+    # "everyone thinks its boxing but i do it to myself" (not "why do i do this to myself")
+    r"(?<!\bdo )(?<!\bwhy )\bi do (?:it|this) to myself\b(?! (?:lol|haha|every time|by))",
 ]
 
 # Weak rules: words that are often everyday ("bleeding" from a paper cut, "hiding" from a

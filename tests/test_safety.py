@@ -444,6 +444,30 @@ def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("if they jump me again after school im ending it", "crisis_suicidal"),
+        ("our kid has a plan to take his own life, he told me last night", "crisis_suicidal"),
+        ("cant be bothered with any of it, want to quit life", "crisis_suicidal"),
+        ("thinking of logging off permanently tbh", "crisis_suicidal"),
+        ("does it hurt to die if you drown", "crisis_suicidal"),
+        ("pretty sure my sister is stockpiling paracetamol", "crisis_suicidal"),
+        ("the urges have been really strong this week", "crisis_self_harm"),
+        ("everyone thinks its the cat but i do it to myself", "crisis_self_harm"),
+        # the same words in an everyday way
+        ("im ending it with him tonight, hes a liar", None),
+        ("urges to eat the whole cake are so strong", None),
+        ("why do i do this to myself, another all nighter", None),
+        ("saving up my pocket money for a ps5", None),
+    ],
+)
+def test_a_plan_pills_kept_back_urges_and_quitting_life_are_a_crisis(
+    text: str, crisis: str | None
+) -> None:
+    assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "my little cousin drank some of the stuff from under the sink and now hes dizzy",
