@@ -142,6 +142,9 @@ OVERDOSE = [
     rf"(?:of )?(?:\w+ ){{0,3}}{MEDICINES}\b",
     rf"\b(?:took|taken|take|swallowed|necked|had|ate) (?:\w+ ){{0,3}}{MEDICINES} (?:the |a |)(?:whole|full|entire) "
     r"(?:box|packet|pack|bottle|lot|strip)\b",
+    # "took the whole box" (not "of chocolates", not "home")
+    r"\b(?:took|taken|swallowed|necked|downed) (?:the |a |)(?:whole|full|entire) (?:box|packet|pack|bottle|strip)\b"
+    rf"(?! (?:to|home|with|back|round|in|into|out|off|from|of (?!(?:\w+ )?{MEDICINES})))",
 ]
 
 # Something tied round the neck, or an attempt to hang: 999 and a helpline. A scarf or a tie is
@@ -468,9 +471,19 @@ EMERGENCY_INJURY = [
     rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
     r"\bbreathing (?:weird|funny|strange|badly|really slow|slowly)\b",
     r"\b(?:collapsed|passed out|unconscious|knocked out|on the floor|lying on the (?:floor|ground|pavement))\b"
-    r".*\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b",
+    r".*\b(?:fight|stab|knife|blood|attack|hit|jumped|wound|getting cut|got cut|been cut|slashed)\b",
     r"\b(?:fight|stab|knife|blood|attack|hit|jumped|wound)\b.*"
     r"\b(?:collapsed|passed out|unconscious|knocked out|lying on the (?:floor|ground|pavement))\b",
+    # out cold and breathing badly: "got knocked out and hes making weird noises"
+    rf"\b(?:knocked out|passed out|unconscious|collapsed|out cold|blacked out)\b{GAP}\b(?:making|makin|is making|s making) "
+    r"(?:weird|funny|strange|gurgling|gurgly|snoring|choking|rattling) (?:noises|noise|sounds|sound)\b",
+    # a knock to the head, then sick or confused: "took a knock to the head, being sick"
+    rf"\b(?:knock|bang|blow|whack|smack|kick|hit) (?:to|on|in) (?:the|his|her|my|their|me) head\b{GAP}"
+    r"\b(?:being sick|been sick|threw up|throwing up|thrown up|vomiting|puking|confused|what day it is|where (?:he|she|i) is|"
+    r"not making sense|slurring|drowsy|cant stay awake|passed out|blacked out|knocked out)\b",
+    # a seizure told by how it looks: "shaking on the floor", "his eyes went back"
+    r"\b(?:shaking|jerking|twitching|fitting|convulsing) on (?:the |)(?:floor|ground)\b|"
+    r"\b(?:his|her|their) eyes (?:go|going|went|rolled|rolling|roll|are rolling|keep rolling) (?:back|to the back)\b",
     # beaten and left lying somewhere: "got battered an im lyin in the woods"
     rf"\b(?:battered|beaten up|beat up|kicked in|jumped|stamped on|attacked)\b{GAP}\b(?:im|i am|hes|shes|he is|"
     r"she is|theyre|still|just) (?:lying|lyin|laying|layin) (?:on|in) (?:the |a |some )?(?:floor|ground|pavement|road|"
@@ -556,6 +569,20 @@ EMERGENCY_DANGER = [
     rf"\b(?:flashing|showing|flashed|showed|shown) (?:me|us) (?:a |an |the |his |her |their |some )?{KNIFE}\b",
     rf"\b{KNIFE} (?:to|against|at) (?:my|his|her|their) (?:throat|neck|face|back|chest|head|stomach)\b",
     rf"\b(?:threatening|threaten) (?:me|us|him|her|my \w+)\b.*\b{KNIFE}\b",
+    rf"\b(?:threatening|threaten) (?:me|us|him|her|my \w+) (?:with|wi|wiv) (?:a |an |the |his |her |their |some |)(?:\w+ )?"
+    rf"{WEAPON}\b",
+    # "they found where im hiding"
+    r"\b(?:found|find|finding|know|knows|worked out|seen) (?:out |)where (?:im|i am|we are|were|weve been|ive been) "
+    r"(?:hiding|hidin|staying|stayin)\b",
+    # a threat told in the passive: "they say today i get stabbed"
+    r"\b(?:say|says|said|saying|sayin|told me|tell me|keep saying|keeps saying) (?:that |)(?:today |tonight |later |"
+    r"after school |)(?:i|we|me|im|i will|ill|we will|well|u|you|youll) (?:get|gets|getting|will get|gonna get|going to get|"
+    r"am getting|are getting|is getting|be getting|to get) (?:stabbed|shanked|slashed|knifed|chibbed|chinged|merked|"
+    r"wet up|jumped)\b",
+    # a man who will not stop touching: "this man sat next to me keeps touching my leg"
+    rf"\b(?:man|guy|bloke|fella|stranger|older (?:man|guy|lad|boy)|someone|somebody)\b{GAP}\b(?:keeps|keep|kept|is|been|"
+    r"wont stop|keeps on) (?:touching|touchin|grabbing|grabbin|groping|rubbing) (?:me|my (?:leg|legs|bum|thigh|thighs|"
+    r"chest|boobs|waist|knee|body))\b",
     rf"\b{KNIFE}\b.*\b(?:threatening|threaten) (?:me|us|him|her|my \w+)\b",
     rf"\b{OTHER}\b.*\b(?:chasing|following|after|coming for|coming after|looking for|waiting for|"
     r"surrounded|surrounding|cornered|attacking) (?:me|us)\b",
@@ -987,6 +1014,9 @@ CRISIS_SELF_HARM = [
 # sister, "got juked" in a game). They still send the message to the second stage, which lets
 # it through only when the classifier agrees something may be happening now.
 EMERGENCY_INJURY_WEAK = [
+    # "my brother cut himsel bad"
+    r"\b(?:cut|sliced|slashed|burnt|burned) (?:himself|herself|themselves|myself|meself) (?:really |proper |dead |so |)"
+    r"(?:bad|badly|deep|deeply)\b",
     # "i cant breathe im laughing so much" is everyday; "hes on the floor and cant breathe" is not
     r"\b(?:cant|can not|cannot|can hardly|can barely|struggling to|not able to) (?:breathe|breath)\b",
     r"\b(?:unconscious|unresponsive|knocked out cold|out cold)\b",
@@ -1538,6 +1568,8 @@ _SCOTS_NOT = {
 # Only the rules read these (the models see the message as it was written), and only words
 # that mean nothing else in a message to the bot are here ("wis", was or us, is not).
 _DIALECT = {
+    "theirsel": "themselves",
+    "themsel": "themselves",
     "der": "there",
     "dey": "they",
     "dem": "them",

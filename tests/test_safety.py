@@ -386,6 +386,52 @@ def test_threats_by_a_person_are_strong_and_figures_of_speech_weak(text: str, we
 
 
 @pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        ("the man next door is threatening us with a crowbar", "emergency_help"),
+        ("i think they found out where were hiding", "emergency_help"),
+        ("they keep saying tonight i get shanked", "emergency_help"),
+        ("some bloke on the train keeps touching my thigh", "emergency_help"),
+        (
+            "she took the whole packet and now shes asleep and i cant wake her",
+            "emergency_first_aid",
+        ),
+        ("ive necked the whole bottle", "emergency_first_aid"),
+        ("he fell off the wall, hes out cold and making gurgling noises", "emergency_first_aid"),
+        (
+            "got a kick to the head at football, now hes confused and throwing up",
+            "emergency_first_aid",
+        ),
+        ("my nan is jerking on the floor and wont answer me", "emergency_first_aid"),
+        ("my sister collapsed and her eyes are rolling back", "emergency_first_aid"),
+        ("my mate passed out after he got cut in the fight", "emergency_first_aid"),
+    ],
+)
+def test_more_ways_of_saying_danger_or_an_injury_now(text: str, reply_id: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == reply_id and signals.emergency_now and not signals.weak, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took the whole box of chocolates to school for my birthday",
+        "rolled my eyes back so hard at my brother",
+        "my brother keeps touching my stuff",
+        "she took the whole packet home",
+    ],
+)
+def test_the_same_words_in_an_everyday_way_are_not_an_emergency(text: str) -> None:
+    assert net.scan(text).emergency is None
+
+
+def test_cutting_oneself_badly_is_an_injury_the_classifier_weighs() -> None:
+    assert normalise("he cut himsel bad") == "he cut himself bad"
+    signals = net.scan("ma brother cut himsel bad")
+    assert signals.emergency == "emergency_first_aid" and signals.weak
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "got shanked in ranked again, my team is useless",
