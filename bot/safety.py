@@ -33,7 +33,7 @@ KNIFE = (
     r"(?:knife|knifes|knives|nife|nifes|nives|knif|blade|blades|blayd|blaid|shank|shanks|bora|boras|"
     r"borer|nank|nanks|ching|chings|chib|chibs|machete|machetes|zombie knife|weapon|weapons|ting|"
     r"kitchen knife|swords?|shiv|skeng|skengs)"
-    r"(?! crime| law| laws| bin| bins| amnesty| surrender| order| crime prevention)"
+    r"(?! crime| law| laws| bin| bins| amnesty| surrender| order| crime prevention| set| sets| block| sharpening)"
 )
 # Tools that are weapons when someone breaks in with one or threatens with one (not in KNIFE:
 # "dad is in the garden with a hammer" is an ordinary day).
@@ -1066,9 +1066,20 @@ IDIOMS = [
     # betrayal, not a wound: "my best mate stabbed me in the back, he told everyone"
     r"\b(?:\w+ )?(?:stabbed|stabbing|knifed) (?:me |us |him |her |)in the back\b"
     rf"(?={GAP}\b(?:told|telling|tells|so called|snake|lied|lying (?:to|about)|secret|secrets|fancy|gossip|betray\w*|"
+    r"went off with|gone off with|cheated|cheating|dumped|ditched|"
     r"grassed|snitched|behind my back|screenshot\w*|group ?chat)\b)|"
     r"\b(?:so called|best|fake|ex) (?:mate|friend|bestie|bf|gf)s? (?:\w+ )?(?:stabbed|knifed) "
     rf"(?:me|us) in the back\b(?!{GAP}\b(?:blood|bleeding|knife|hospital|ambulance)\b)",
+    # "got proper stabbed in the back by his gf", "a stab in the dark"
+    r"\b(?:stabbed|knifed) (?:me |us |him |her |)in the back by (?:his|her|my|me|ma|their|the) (?:own |so called |"
+    r"best |)(?:gf|bf|girlfriend|boyfriend|ex|mate|m8|pal|friend|bestie|teammate|team mate|team|squad|manager|boss)s?\b"
+    rf"(?!{GAP}\b(?:blood|bleeding|knife|hospital|ambulance)\b)",
+    r"\bstab in the dark\b",
+    # "on the edge of my seat" (a film), not the edge of a roof
+    r"\bon the edge of (?:my|our|your|ur|their|his|her) seats?\b",
+    # a little brother or a dog that will not leave someone alone: "my brother keeps following me around"
+    r"\b(?:my|me|ma) (?:little |wee |baby |younger |big |older |)(?:brother|bro|sister|sis|cousin|dog|puppy|cat) "
+    r"(?:keeps?|keep on|is|s|always) (?:following|followin) (?:me|us) (?:around|about|everywhere|round|aboot)\b",
     r"\b(?:\w+ )?(?:is |are |s |re |were |was |)(?:killing|murdering|slaying) (?:me|us|it)\b"
     r"(?! (?:with|if))",
     r"\bkilling it\b|\bkilled it\b|\bslayed\b|\bslay\b|\bmurdered (?:that|it|the)\b|\bslaughtered\b",
@@ -1116,9 +1127,9 @@ IDIOMS = [
     r"(?:\w+s )?(?:pin|pins|needle|fork|thorn|thorns|splinter|cactus|toothpick|bramble|brambles|holly|"
     r"nettle|nettles|rose|roses|rose bush|thistle|twig|branch|stick)\b",
     # a toy: "he said he will stab me with his lightsaber toy lol"
-    r"\b(?:stab|stabbed|stabbing|shank|shoot|shot|shooting|kill|cut|slice)\b(?: \S+){0,3} (?:with|wiv) "
-    r"(?:a |an |the |his |her |their |my |)(?:\w+ )?(?:toy|toys|lightsaber|nerf|plastic|foam|water pistol|"
-    r"water gun|pretend|fake|cardboard)\b",
+    r"\b(?:stab|stabbed|stabbing|shank|shoot|shot|shooting|kill|cut|slice|chasing|chased|chase|chasin)\b(?: \S+){0,5} "
+    r"(?:with|wiv) (?:a |an |the |his |her |their |my |)(?:\w+ )?(?:toy|toys|lightsaber|lightsabers|nerf|nerf guns?|"
+    r"plastic|foam|water pistols?|water guns?|super soakers?|water balloons?|snowballs?|pretend|fake|cardboard)\b",
     r"\bkill (?:me now|me) (?:lol|lmao|😂|🤣|💀)",
     # "my mum will kill me if im late", but not "me dads drunk and banging on the door saying
     # hell kill me", nor "mum boyfriend is drunk and he say he will kill us"
@@ -1134,7 +1145,9 @@ IDIOMS = [
     r"\bbleed(?:ing|in|s)? (?:me|him|her|us|them|you|u|my \w+) dry\b",
     r"\b(?:overdosed|od d|oded|overdosing|overdose) on (?:haribo|sweets|sugar|chocolate|sweeties|skittles|chips|"
     r"crisps|nuggets|biscuits|cookies|doughnuts|donuts|pasta|cheese|sunshine|vitamin d|"
-    r"fizzy|coffee|red bull|monster|energy drinks?|netflix|tiktok|youtube|anime|revision|carbs|pizza|cake)\b",
+    r"fizzy|coffee|red bull|monster|energy drinks?|netflix|tiktok|youtube|anime|revision|carbs|pizza|cake|"
+    r"irn bru|fanta|pepsi|tango|lucozade|tea|christmas|(?:the )?(?:christmas )?decorations|glitter|fake tan|perfume|"
+    r"lynx|kpop|k pop)\b",
     # help with a task, not a cry for help: "can someone help me understand equations"
     r"\b(?:help|helping|helps) (?:me |us |him |her |)(?:to |)(?:understand|revise|learn|study|spell|write|work out|"
     r"figure out|choose|pick|decide|practise|practice|plan|cook|bake|set up|install)\b|"

@@ -416,6 +416,7 @@ def test_more_ways_of_saying_danger_or_an_injury_now(text: str, reply_id: str) -
     "text",
     [
         "took the whole box of chocolates to school for my birthday",
+        "my auntie got a knife set off the shopping channel",
         "rolled my eyes back so hard at my brother",
         "my brother keeps touching my stuff",
         "she took the whole packet home",
@@ -1287,11 +1288,35 @@ def test_a_deep_burn_is_medical_but_a_lit_splint_and_pale_skin_are_not(
         "laughing that much i cant breathe at this video",
         "cant breathe from laughing at my dads dancing",
         "my sister fell off the sofa and i cant breathe 😂😂",
+        # a betrayal, a guess, a gripping film, a pest of a brother, toys, too much of a good thing
+        "our kid got well stabbed in the back by his girlfriend, shes with his mate now",
+        "bit of a stab in the dark but when does the library shut",
+        "the match was so good i was on the edge of my seat",
+        "my little sister keeps following me around everywhere",
+        "my cousins chased me all round the garden with super soakers",
+        "think i overdosed on lucozade before the race",
     ],
 )
 def test_money_bleeding_homework_and_laughing_too_hard_to_breathe_are_idioms(text: str) -> None:
     signals = net.scan(text)
     assert signals.emergency is None and signals.idiom, signals
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_id"),
+    [
+        (
+            "my mate got stabbed in the back by his mate outside the chippy, theres blood",
+            "emergency_first_aid",
+        ),
+        ("im stood on the edge of the roof", "emergency_first_aid"),
+        ("a man keeps following me around the shop", "emergency_help"),
+        ("they chased me with a knife round the estate", "emergency_help"),
+        ("my brother overdosed on his tablets", "emergency_first_aid"),
+    ],
+)
+def test_the_same_words_in_danger_are_no_idiom(text: str, reply_id: str) -> None:
+    assert net.scan(text).emergency == reply_id
 
 
 @pytest.mark.parametrize(
