@@ -804,7 +804,8 @@ CRISIS_SUICIDAL = [
     r"rolled onto|fell on|crushed) (?:me|us))\b"
     rf"{GAP}\b(?:(?:i |honestly |)(?:wouldnt|would not|wouldnae|wudnt|dont think id|wouldnt even) "
     r"(?:mind|care|be bothered|be sad|be that bad|matter|be the worst thing|be a bad thing|be so bad)|"
-    r"(?:id|i would|i d|i wud|id honestly|id actually|id just) (?:be |feel |)(?:relieved|glad|grateful|thankful|"
+    r"(?:id|i would|i d|i wud|id honestly|id actually|id just) (?:be |feel |)(?:kinda |kind of |sort of |so |really |"
+    r"honestly |actually |lowkey |low key |)(?:relieved|glad|grateful|thankful|"
     r"at peace|(?:ok|okay|fine|alright) with (?:it|that))|"
     r"(?:id|i would|i d|i wud) (?:honestly |actually |really |)not (?:mind|care))\b",
     r"\b(?:im|i am|i m|i wont|i will not|hes|shes|he is|she is|theyre|(?:he|she|they) (?:wont|will not)) (?:not |)"
@@ -888,7 +889,12 @@ CRISIS_SUICIDAL = [
     r"\b(?:im|i am|i feel like|im just|i am just) (?:just |such |)a burden\b",
     r"\b(?:easiest|best|quickest|painless|fastest) way to (?:die|go(?! about| to| for| round| and| back| in| out| home)|end it|kill myself)\b",
     r"\bhow (?:to|do i|can i|would i) (?:die|kill myself|end it|end my life)\b",
-    r"\b(?:should|could|might|want to|wanna) (?:just |)disappear\b.*\b(?:better|without me|forever|for good|gone)\b",
+    r"\b(?:should|could|might|want to|wants to|wanted to|wanna) (?:just |)disappear\b.*\b(?:better|without me|forever|"
+    r"for good|gone)\b",
+    # "gonna yeet myself off the multi storey"
+    r"\b(?:yeet|yeeting|chuck|chucking|throw|throwing|fling|flinging|launch|launching) (?:myself|meself|masel) "
+    r"(?:off|of|out of|in front of|under) (?:the |a |an |)(?:\w+ )?(?:bridge|building|roof|multi ?storey|car park|cliff|"
+    r"cliffs|balcony|tower|motorway|train|bus|tracks|flats|window|pier|viaduct)\b",
     r"\bdisappeared for good\b|\bgone for good\b",
     # "if i died, would they be better off", "would anyone notice if i was gone"
     rf"\bif i (?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)\b{GAP}"

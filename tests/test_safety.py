@@ -501,11 +501,15 @@ def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
         ("pretty sure my sister is stockpiling paracetamol", "crisis_suicidal"),
         ("the urges have been really strong this week", "crisis_self_harm"),
         ("everyone thinks its the cat but i do it to myself", "crisis_self_harm"),
+        ("if the train hit me tomorrow id be kind of relieved", "crisis_suicidal"),
+        ("my best mate keeps saying she wants to disappear for good", "crisis_suicidal"),
+        ("might just yeet myself off the bridge tbh", "crisis_suicidal"),
         # the same words in an everyday way
         ("im ending it with him tonight, hes a liar", None),
         ("urges to eat the whole cake are so strong", None),
         ("why do i do this to myself, another all nighter", None),
         ("saving up my pocket money for a ps5", None),
+        ("gonna yeet myself off the sofa and into bed", None),
     ],
 )
 def test_a_plan_pills_kept_back_urges_and_quitting_life_are_a_crisis(
