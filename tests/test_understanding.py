@@ -55,6 +55,12 @@ EVERYDAY = [
     "i cannae wake my brother up for school, hes a nightmare",
     "my mum said shell kill me when i get home cos i broke the telly",
     "my eyes rolled back so hard when he said that",
+    # a scare the message says was nothing, a gripping match, a pest of a brother, a knife set
+    "someone keeps knocking on the door, oh its just the amazon guy",
+    "heard someone in the hallway at 2am, panicked over nothing it was the cat",
+    "the final was so tense i was on the edge of my seat",
+    "my little brother keeps following me around everywhere",
+    "my nan got a knife set for her birthday",
 ]
 # Events that are over, said with dates, days and other time words.
 PAST = [
@@ -105,6 +111,9 @@ CRISIS_AND_EMERGENCY = [
     "my sister tied a belt round her neck in her room, shes breathing but really out of it",
     "ive taken my mums tablets on purpose and my heart is going mad",
     "i cut my wrist and now im really lightheaded",
+    # a whole box taken, the means at hand
+    "i took the whole box and i dont want to be here anymore",
+    "got the pills lined up, i want to die",
 ]
 # A body in danger, whatever the words around it ("by accident" is everyday talk, poison is not):
 # the classifier may doubt these, but 999 stays at the top.
@@ -123,6 +132,10 @@ MEDICAL = [
     "my dad is on the floor shaking like hes having a fit",
     "her eyes are rolling back and shes twitching",
     "she took pills this morning and now shes slurring and cant stay awake",
+    # out cold and breathing badly, a knock to the head, a fit told by how it looks
+    "my mate got knocked out and hes making funny noises",
+    "my dad took a knock to the head and now hes confused and being sick",
+    "my friend is shaking on the floor and his eyes went back",
 ]
 # Danger now, spelt as people spell it.
 DANGER_MISSPELT = [
@@ -134,6 +147,9 @@ DANGER_MISSPELT = [
     "theres a lad by the bus stop with what looks like a machete right now",
     "three boys outside the chippy said theyll do my brother when he comes out",
     "a man in the car park says hes got something in his coat and hell use it",
+    # a tool as a weapon, a threat said in the passive
+    "a neighbour is threatening us with a hammer",
+    "they say after school i get shanked",
 ]
 PASSIVE_CRISIS = [
     "i dont see the point of anything anymore",
@@ -142,6 +158,8 @@ PASSIVE_CRISIS = [
     "if i was gone would my mum be better off",
     "would anyone even notice if i disappeared",
     "ive been thinking about walking in front of a train",
+    "if i fail again im ending it",
+    "she has a plan to end her life",
 ]
 # Hurting oneself in ways without a blade word, and the signs a parent finds.
 HIDDEN_SELF_HARM = [
