@@ -83,7 +83,10 @@ STRONG_NOW = (
     r"(?:cant|can not|cannot|struggling to|wont) (?:keep|stay) (?:his|her|their|my|me) eyes open|"
     r"(?:cant|can not|cannot|couldnt) (?:stop (?:it|the|her|his|my|me) (?:bleeding|bleedin|blood)|get (?:it|the "
     r"bleeding|the blood) to stop)|"
-    rf"{CANT_WAKE}|{HEAVY_BLEEDING}|this is real|its real now)"
+    rf"{CANT_WAKE}|{HEAVY_BLEEDING}|this is real|its real now|"
+    # "its still there", "the van is still behind us"
+    r"(?:its|it is|hes|he is|shes|she is|theyre|they are|car is|cars|van is|vans|man is|mans) still (?:there|here|"
+    r"outside|following|behind (?:me|us)|parked outside|waiting))"
 )
 # Someone hurt and not responding, in the present tense: "hes not moving", "she wont wake up".
 UNRESPONSIVE = (
@@ -868,6 +871,15 @@ CRISIS_SUICIDAL = [
     r"\b(?:whats|what is|fits|wits) the point\s*[!?]*$",
     r"\b(?:i should|should i|maybe i should|might as well) (?:just )?let (?:it|myself)(?: bleed| go| happen|)\s*[!?]*$",
     r"\b(?:goodbye|bye) (?:forever|everyone|world|cruel world)\b",
+    # "my friends on the headland saying shes gonna jump"
+    r"\b(?:saying|says|said|sayin|threatening|threatened|told me|texted|keeps saying) (?:that |)(?:shes|hes|theyre|"
+    r"she is|he is|they are|she will|he will|shell|hell|she wants to|he wants to) (?:gonna |going to |gna |)jump\b"
+    r"(?! (?:me|us|him|her|them|you|u|ya|people|someone|somebody|my|his|our|their|in|on|into|over|the queue|the fence|"
+    r"the gun|out at|up|around|about|for|with|off the (?:top |high |)(?:sofa|bed|diving|board|springboard)))",
+    # over the railings of a bridge: "on the bridge, climbed over the first bit", "on the wrong side of the railing"
+    r"\b(?:wrong|other) side of the (?:railings?|barriers?|safety rail|rail)\b",
+    rf"\b(?:bridge|roof|multi ?storey|cliff|viaduct|flyover|overpass)\b{GAP}\b(?:climbed|climbing|gone|went|got) over "
+    r"(?:the |)(?:first bit|railings?|barriers?|edge|side)\b",
     r"\bjump (?:off|from|in front of) (?:a |the |)(?:\w+ ){0,2}(?:bridge|building|roof|train|car|cliff|tower|"
     r"multi ?storey|car park|viaduct|pier|balcony|flats|quarry|motorway)\b",
     r"\b(?:think|thinking|thinkin|thought) (?:about|bout|aboot|of) (?:just |)(?:stepping|steppin|stepped|jumping|"
@@ -1358,7 +1370,12 @@ _PLAIN_HARM = re.compile(
     r"(?:man|guy|stranger|people|men|someone|somebody|lads?|boys?) )(?:in|inside) (?:our|my|the) "
     r"(?:back |front |)(?:house|garden|flat|home|kitchen|hall|hallway|yard)|"
     rf"{KNIFE}s? (?:\S+ ){{0,4}}waiting for (?:us|me)|"
-    rf"waiting for (?:us|me) (?:\S+ ){{0,4}}(?:with|wi|wiv|wid) (?:a |an |)(?:\w+ )?{KNIFE})\b"
+    rf"waiting for (?:us|me) (?:\S+ ){{0,4}}(?:with|wi|wiv|wid) (?:a |an |)(?:\w+ )?{KNIFE}|"
+    # someone who will not stop touching, a car that wants someone in it
+    r"(?:keeps|keep|kept|is|been|wont stop|keeps on) (?:touching|touchin|grabbing|grabbin|groping|rubbing) (?:me|my "
+    r"(?:leg|legs|bum|thigh|thighs|chest|boobs|waist|knee|body))|"
+    r"(?:shouting|shoutin|saying|sayin|telling|tellin|keeps? (?:saying|shouting|telling)) (?:me |us |)(?:to |)get in|"
+    r"(?:asking|askin|asked|keeps asking|offering|offered) (?:if )?(?:me|us|we|i) (?:want |wanted |)a lift)\b"
 )
 # Someone from an earlier story is here now, with a danger rule: "the guy who stabbed my
 # brother last year is outside our house now with a knife", "they rushed him monday gone and

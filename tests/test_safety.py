@@ -282,6 +282,27 @@ def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
     assert verdict.emergency == "clear"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an old man on the bus keeps touching my thigh",
+        "a car keeps crawling next to me and the bloke keeps shouting get in",
+        "a van keeps pulling up next to me asking if i want a lift",
+    ],
+)
+def test_a_stranger_touching_or_wanting_someone_in_a_car_is_never_dropped(text: str) -> None:
+    """The classifier may doubt these (the 999 line above the answer), never drop them."""
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.plain_harm, signals
+    verdict = SafetyPolicy().decide(signals, {"everyday": 0.97, "danger_now": 0.03})
+    assert verdict.emergency == "uncertain"
+
+
+def test_a_car_still_there_is_still_happening() -> None:
+    assert net.scan("a van has been following me since the shop, its still there").still
+    assert net.scan("a car was following me yesterday but its gone now").still is False
+
+
 def test_trouble_with_a_thing_does_not_hide_danger() -> None:
     signals = net.scan("help my phone is on 2 percent and a man is following me")
     assert not signals.trivial
@@ -510,9 +531,15 @@ def test_thoughts_of_dying_are_a_crisis(text: str) -> None:
         ("why do i do this to myself, another all nighter", None),
         ("saving up my pocket money for a ps5", None),
         ("gonna yeet myself off the sofa and into bed", None),
+        # someone saying they will jump, or over the railings of a bridge (not "jump me")
+        ("my mate texted me from the bridge saying hes gonna jump", "crisis_suicidal"),
+        ("shes sat on the wrong side of the railings on the flyover", "crisis_suicidal"),
+        ("were on the bridge and she climbed over the barrier", "crisis_suicidal"),
+        ("they said theyre gonna jump me after school", None),
+        ("my cousin says hes gonna jump off the top diving board", None),
     ],
 )
-def test_a_plan_pills_kept_back_urges_and_quitting_life_are_a_crisis(
+def test_plans_pills_kept_back_urges_quitting_life_and_bridges_are_a_crisis(
     text: str, crisis: str | None
 ) -> None:
     assert net.scan(text).crisis == crisis
