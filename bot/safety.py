@@ -2036,8 +2036,10 @@ class SafetyPolicy:
             doubt = True
         if emergency is None and crisis is not None and hurt >= self.hurt_in_crisis and not doubt:
             emergency, why = "uncertain", "a crisis, and the classifier sees someone hurt"
-        elif emergency is None and signals.crisis is not None and signals.body_now:
-            # a crisis rule, not the classifier alone: "i feel sick, ate too many sweets" is not
+        elif emergency is None and crisis is not None and signals.body_now:
+            # a crisis (a rule, or the classifier's share >= crisis_alone) and words for how the
+            # body is now or what is at hand ("took tablets 20 min ago", "got the blade in my
+            # hand"); words alone are not: "i feel sick, ate too many sweets"
             emergency, why = "uncertain", "a crisis, and words say how the body is now"
         over_by_words = signals.past and not signals.still
         if (

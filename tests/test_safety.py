@@ -1252,6 +1252,18 @@ def test_a_crisis_with_a_body_in_trouble_gets_999_above_the_helpline(text: str) 
     assert verdict.emergency == "uncertain" and verdict.crisis is not None, verdict
 
 
+def test_a_crisis_only_the_classifier_reads_with_pills_taken_gets_999_above_the_helpline() -> None:
+    """No crisis rule fires; the classifier reads a crisis and words say pills were taken: the
+    999 line goes above the helpline. The same words the classifier reads as everyday do not."""
+    signals = net.scan("my cousin took tablets half an hour ago and told me on snapchat")
+    assert signals.crisis is None and signals.emergency is None and signals.body_now
+    verdict = SafetyPolicy().decide(signals, {"friend_crisis": 0.9, "everyday": 0.1})
+    assert verdict.emergency == "uncertain" and verdict.crisis == "crisis_friend"
+    sweets = net.scan("i feel sick, ate too many sweets")
+    assert sweets.body_now and sweets.crisis is None
+    assert SafetyPolicy().decide(sweets, {"everyday": 0.9, "friend_crisis": 0.1}).emergency is None
+
+
 def test_feeling_sick_of_everything_is_a_crisis_without_999() -> None:
     signals = net.scan("im sick of everything and i want to die")
     assert signals.crisis == "crisis_suicidal" and not signals.body_now
