@@ -1304,7 +1304,8 @@ _REAL_DANGER = re.compile(
     r"drown\w*|on fire|fire|smoke|choked|choking|gasping|seizure|fitting|hit (?:his|her|their|my) head|"
     r"not making sense|stung|climbed in|broke in|"
     r"broken in|breaking in|break in|pulled a|pulled out|car boot|boot of|kidnap\w*|took me|going purple|"
-    rf"going blue|turning blue|on the floor|ambulance|police|hospital|this is real|not a joke|{HEAVY_BLEEDING})\b"
+    rf"going blue|turning blue|on the floor|ambulance|police|hospital|this is real|not a joke|{HEAVY_BLEEDING}|"
+    rf"{INTRUDER} (?:is |are |s |re |)(?:trying|tryna) to (?:get|break) in)\b"
 )
 # Blood in quantity: real, unless it is in a story ("so much blood in macbeth").
 _BLOODSHED = re.compile(r"\b(?:covered in blood|blood on the|blood everywhere|pool of blood)\b")
@@ -1326,14 +1327,14 @@ _HAPPENING = re.compile(
 # The message ends by saying the scare was nothing: "someone at the door... oh its just the amazon
 # guy", "turned out to be the dominos driver", "false alarm". Only when nothing is said after it
 # but a few words with no danger in them ("its just the dog and me and someone is trying to get
-# in" is not over), and with no weapon or real harm anywhere in the message. Family members are
-# not in it: "its my dad" can be the danger.
+# in" is not over), and with no weapon or real harm anywhere in the message. Family members and
+# dogs are not in it: "its my dad" or "its the dog from next door" can be the danger.
 _RESOLVED = re.compile(
     r"\b(?:false alarm|panic over|(?:worried|scared|panicking|panicked|freaking out) (?:for|over) nothing|"
-    r"(?:its|it was|twas|turned out (?:to be|it was|its)|turns out (?:its|it was|to be)|oh|prob|probably) "
+    r"(?:its|it was|twas|turned out (?:to be|it was|its)|turns out (?:its|it was|to be)|prob|probably) "
     r"(?:just |only |)(?:the |a |an |some |our |)(?:amazon|evri|hermes|dpd|dhl|ups|yodel|royal mail|postman|"
     r"post man|postie|delivery|deliveroo|uber eats|just eat|dominos|pizza|takeaway|tesco|asda|"
-    r"sainsburys|window cleaner|gas man|meter man|wee ones|little ones|kids|cat|cats|dog|fox|foxes|wind))\b"
+    r"sainsburys|window cleaner|gas man|meter man|wee ones|little ones|kids|cat|cats|fox|foxes|wind))\b"
 )
 _RESOLVED_TAIL = 8  # words after it, at most
 

@@ -273,6 +273,8 @@ def test_a_scare_the_message_says_was_nothing_gets_no_999(text: str) -> None:
         "false alarm about the fire drill but now a man with a knife is outside",
         "theres a man at the door. its my dad. hes back",
         "oh its just the kids, they wont go, help me",
+        "someone is trying to get in our house, oh the cat is going mad",
+        "a dog is going for my little brother, its the dog from next door",
     ],
 )
 def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
@@ -934,6 +936,7 @@ def test_killing_my_brother_is_not_an_idiom() -> None:
         ("watching a film in class and a boy pulled a knife on our teacher", "emergency_help"),
         ("theres a man with a hammer in the garden and im on my own", "emergency_help"),
         ("my phone is on 2% they put me in the boot of a car", "emergency_help"),
+        ("someone is trying to get in our house and the cat is going mad", "emergency_help"),
         ("the kitchen is on fire and my little sister is upstairs", "emergency_help"),
         ("my brother choked on a sweet and hes going blue", "emergency_first_aid"),
         ("my cousin got knocked over by a car outside the shop", "emergency_first_aid"),
