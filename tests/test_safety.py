@@ -415,19 +415,16 @@ def test_threats_by_a_person_are_strong_and_figures_of_speech_weak(text: str, we
         ("i think they found out where were hiding", "emergency_help"),
         ("they keep saying tonight i get shanked", "emergency_help"),
         ("some bloke on the train keeps touching my thigh", "emergency_help"),
-        (
-            "she took the whole packet and now shes asleep and i cant wake her",
-            "emergency_first_aid",
-        ),
+        ("she took the whole packet and shes gone all quiet", "emergency_first_aid"),
         ("ive necked the whole bottle", "emergency_first_aid"),
-        ("he fell off the wall, hes out cold and making gurgling noises", "emergency_first_aid"),
+        ("he got knocked out at the party and hes making snoring noises", "emergency_first_aid"),
         (
             "got a kick to the head at football, now hes confused and throwing up",
             "emergency_first_aid",
         ),
-        ("my nan is jerking on the floor and wont answer me", "emergency_first_aid"),
-        ("my sister collapsed and her eyes are rolling back", "emergency_first_aid"),
-        ("my mate passed out after he got cut in the fight", "emergency_first_aid"),
+        ("my nan is jerking on the floor", "emergency_first_aid"),
+        ("her eyes keep rolling back", "emergency_first_aid"),
+        ("my mate passed out after getting slashed on the arm", "emergency_first_aid"),
     ],
 )
 def test_more_ways_of_saying_danger_or_an_injury_now(text: str, reply_id: str) -> None:
