@@ -282,22 +282,18 @@ def main() -> int:
     started = time.perf_counter()
     results: dict[str, Scores] = {}
     rows: list[dict[str, Any]] = []
-    folds = (
-        [tuple(writers[i :: args.groups]) for i in range(args.groups)]
-        if args.groups
-        else writer_folds(writers, {b.writer for b in intent_blocks})
-    )
+    if args.groups:
+        folds = [tuple(writers[i :: args.groups]) for i in range(args.groups)]
+        label = f"{args.groups} groups left out (replica)"
+    else:
+        folds = writer_folds(writers, {b.writer for b in intent_blocks})
+        label = "leave one writer out (replica)"
     jobs = [(f, nlu_settings, safety_settings, extra) for f in folds]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for name, scores, found in pool.map(fold, jobs):
             results[name] = scores
             rows += found
     print(f"safety settings: {safety_settings}")
-    label = (
-        f"{args.groups} groups left out (replica)"
-        if args.groups
-        else "leave one writer out (replica)"
-    )
     print(table({label: pooled(results)}))
     print(f"{len(writers)} writers in {len(folds)} folds in {time.perf_counter() - started:.0f} s")
     if args.record:

@@ -38,7 +38,7 @@ CRAFTED = {
     "a knife, a threat and a place": "knife coming at me stab the bus stop ",
     "a bite again and again": "bit me ",
     # read over the whole message, not in windows (bot/safety.py _resolved)
-    "a scare called off again and again": "someone outside oh its just the dog ",
+    "a scare called off again and again": "someone outside its just the cat ",
 }
 
 

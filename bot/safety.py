@@ -1505,8 +1505,9 @@ class Signals:
     for help becomes weak, and no 999 comes from a weak rule or the classifier.
     idiom: dramatic words were used in an everyday way ("bleeding skint", "stabbed by a pin",
     "this song is killing me"): with no rule left, the classifier alone gives no 999.
-    body_now: words say how a body is now ("i feel sick and shaky", "cant see straight"): with
-    a crisis, the 999 line goes above the helpline reply.
+    body_now: words say how a body is now ("i feel sick and shaky", "cant see straight"), or
+    what is at hand ("got the pills lined up"): with a crisis, the 999 line goes above the
+    helpline reply.
     resolved: the message ends by saying the scare was nothing ("someone's at the door... oh
     its just the amazon guy", "false alarm"): as with an idiom, with no rule the classifier
     alone gives no 999, and a strong rule gives way to it more easily.
@@ -1605,8 +1606,6 @@ _SCOTS_NOT = {
 # Only the rules read these (the models see the message as it was written), and only words
 # that mean nothing else in a message to the bot are here ("wis", was or us, is not).
 _DIALECT = {
-    "theirsel": "themselves",
-    "themsel": "themselves",
     "der": "there",
     "dey": "they",
     "dem": "them",
@@ -1961,7 +1960,9 @@ class SafetyPolicy:
     myself and its not stopping"). With the classifier trained on writers t33 to t124, that
     share is spread thinner: with writers left out in groups, 0.05 instead of 0.1 gave the 999
     line to 2 more of 1,052 people hurt and in crisis now, and to 20 more of 3,600 in crisis
-    but not hurt, and to no everyday message.
+    but not hurt, and to no everyday message. A crisis (a rule, or the classifier's share >=
+    crisis_alone) with words for how the body is now or what is at hand (Signals.body_now)
+    gets it too, whatever the classifier's share for someone hurt.
     A thing, a game, the weather, a creature or a story in the message ("my phone", "in fifa")
     keeps the classifier alone from any 999, unless now >= thing_sure: on writers left out in
     groups, phones taken by whoever is keeping someone in, "on 4% battery" and hair straighteners
