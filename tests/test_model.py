@@ -139,8 +139,9 @@ def test_blind_writers_crises_all_get_a_helpline(blind: generalisation.Scores) -
 # classifier was trained on writers t33 to t124: that caught 11 of the 23 emergencies it had
 # missed on 16 new writers (nlu/WRITERS.md) and took these writers to 8 of 327 (0.0245).
 # Writers t133 to t140, t157 to t164 and t173 to t180 took it to 6 of 327 (0.0183), and from 22
-# to 12 of 395 on test writers t165 to t172 (nlu/WRITERS.md).
-FALSE_999_CEILING = 0.019
+# to 12 of 395 on test writers t165 to t172 (nlu/WRITERS.md). Writers t189 to t204, with the
+# classifier's solver run to the end (max_iter 300), took it to 5 of 327 (0.0153).
+FALSE_999_CEILING = 0.016
 
 
 def test_false_999s_on_everyday_messages_stay_under_the_measured_rate(
