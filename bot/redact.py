@@ -4,10 +4,10 @@ Used only for questions the bot did not understand, and only when staff have tur
 keeping them. It works as an allow-list: after links, emails, usernames, numbers, dates,
 postcodes, addresses, school names and names are replaced by a placeholder such as [name],
 every word that is neither an everyday English word (the most common words of the `wordfreq`
-package's English list) nor a word of the bot's own vocabulary (its replies and training
-examples) becomes [word]. Known first names and surnames are never allowed, even where they
-are also common words. It errs on the side of removing too much: a question with a gap is
-still useful to staff, a leaked name is not.
+package's English list) nor a word of the bot's own vocabulary (its replies, and the words of
+its training examples that at least two writers used) becomes [word]. Known first names and
+surnames are never allowed, even where they are also common words. It errs on the side of
+removing too much: a question with a gap is still useful to staff, a leaked name is not.
 
 `bench/redaction.py` measures it on the probe messages in bench/redaction_probes.yml.
 """
@@ -317,24 +317,46 @@ def english_words(count: int = ENGLISH_WORDS) -> frozenset[str]:
 
 
 def project_vocabulary(content_dir: Path, nlu_data: Path) -> frozenset[str]:
-    """Every word in the bot's replies, training examples and safety rules: its own slang and
-    spellings ("bora", "wiv", "polis"), which no dictionary has."""
+    """Every word in the bot's replies and safety rules, and every word of the training
+    examples that at least two writers used: the bot's own slang and spellings ("bora", "wiv",
+    "polis"), which no dictionary has. A word only one writer used is most often the first name
+    they gave a friend in their examples ("zainab ate cake with nuts in it"), so it is not
+    allowed: writers are asked to use first names, and each picks their own."""
     from bot.safety import KNIFE, STABBED, STABBED_SLANG
 
     words: set[str] = set(re.findall(r"[a-z]+", KNIFE + STABBED + STABBED_SLANG))
-    files = [
-        *sorted(content_dir.rglob("*.yml")),
+    for path in sorted(content_dir.rglob("*.yml")):
+        words.update(_words(_read(path)))
+    writers_of: dict[str, set[str]] = {}
+    for path in [
         *sorted(nlu_data.glob("*.yml")),
-        *sorted((nlu_data.parent / "safety" / "data").glob("*.yml")),
-    ]
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        text = re.sub(r"\{[a-z0-9_]+\.[a-z_]+\}", " ", text)
-        words.update(w.strip("'") for w in re.findall(r"[a-z][a-z']*", text.lower()))
+        *sorted(nlu_data.parent.glob("safety/data/*.yml")),
+    ]:
+        writer = "unknown"
+        for line in _read(path).splitlines():
+            named = _WRITER_LINE.match(line)
+            if named:
+                writer = named.group(1)
+                continue
+            for word in _words(line):
+                writers_of.setdefault(word, set()).add(writer)
+    words.update(word for word, writers in writers_of.items() if len(writers) >= 2)
     return frozenset(words)
+
+
+_WRITER_LINE = re.compile(r"\s*writer:\s*['\"]?([^'\"\s]+)")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"\{[a-z0-9_]+\.[a-z_]+\}", " ", text.lower())
+    return [w.strip("'") for w in re.findall(r"[a-z][a-z']*", text)]
 
 
 def make_redactor(content_dir: Path, nlu_data: Path) -> Redactor:

@@ -34,9 +34,36 @@ def test_at_most_three_of_the_probe_messages_leak_a_detail() -> None:
         out = redact(probe["text"]).lower()
         leaks += [(probe["text"], leak) for leak in probe["leaks"] if str(leak).lower() in out]
     assert len(PROBES["probes"]) >= 100
-    # The three left are names that are also everyday words ("precious") or very common
-    # in English text ("ayo", "shaq"): the measured figure, kept from getting worse.
-    assert len(leaks) <= 3, leaks
+    # The two left are names that are also everyday words ("precious") or very common in
+    # English text ("shaq"): the measured figure, kept from getting worse.
+    assert len(leaks) <= 2, leaks
+
+
+def test_a_word_only_one_training_writer_used_is_not_allowed(tmp_path: Path) -> None:
+    """Writers give their friends first names; each picks their own. A word only one writer
+    used ("zainab") is taken out; one that two writers used ("bredrin") is the bot's slang."""
+    from bot.redact import make_redactor
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "replies.yml").write_text("- text: Talk to someone you trust.\n", encoding="utf-8")
+    data = tmp_path / "nlu" / "data"
+    data.mkdir(parents=True)
+    (tmp_path / "nlu" / "safety" / "data").mkdir(parents=True)
+    block = "- intent: everyday\n  metadata:\n    writer: {}\n  examples: |\n    - {}\n"
+    (data / "a.yml").write_text(
+        "version: '3.1'\nnlu:\n"
+        + block.format("w1", "zainab and my bredrin ate cake")
+        + block.format("w2", "my bredrin is bare moody"),
+        encoding="utf-8",
+    )
+    (tmp_path / "nlu" / "safety" / "data" / "b.yml").write_text(
+        "version: '3.1'\nnlu:\n" + block.format("w3", "tell kwabs im on my way"),
+        encoding="utf-8",
+    )
+    redact = make_redactor(content, data)
+    assert redact("zainab and my bredrin said trust") == "[word] and my bredrin said trust"
+    assert redact("tell kwabs") == "tell [word]"
 
 
 def test_ordinary_questions_keep_the_words_staff_need() -> None:
