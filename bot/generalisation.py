@@ -73,12 +73,17 @@ class Case:
     grade: str | None = None  # a safety grade: see NEEDS_999, NEEDS_HELPLINE, NOT_NOW
 
 
+# libyaml's loader reads the same documents 15 times as fast as the pure-Python one (35,000
+# training examples: 0.09 s against 1.5 s); it is missing only where PyYAML was built without it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_blocks(files: Iterable[Path]) -> tuple[list[Block], list[dict[str, Any]]]:
     """The intent blocks of Rasa NLU files, and their other entries (regex patterns)."""
     blocks: list[Block] = []
     other: list[dict[str, Any]] = []
     for path in files:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         for item in doc.get("nlu") or []:
             if not isinstance(item, dict):
                 continue

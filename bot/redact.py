@@ -322,36 +322,23 @@ def project_vocabulary(content_dir: Path, nlu_data: Path) -> frozenset[str]:
     "polis"), which no dictionary has. A word only one writer used is most often the first name
     they gave a friend in their examples ("zainab ate cake with nuts in it"), so it is not
     allowed: writers are asked to use first names, and each picks their own."""
+    from bot.generalisation import read_blocks
     from bot.safety import KNIFE, STABBED, STABBED_SLANG
 
     words: set[str] = set(re.findall(r"[a-z]+", KNIFE + STABBED + STABBED_SLANG))
     for path in sorted(content_dir.rglob("*.yml")):
-        words.update(_words(_read(path)))
+        try:
+            words.update(_words(path.read_text(encoding="utf-8")))
+        except OSError:
+            continue
+    files = [*sorted(nlu_data.glob("*.yml")), *sorted(nlu_data.parent.glob("safety/data/*.yml"))]
     writers_of: dict[str, set[str]] = {}
-    for path in [
-        *sorted(nlu_data.glob("*.yml")),
-        *sorted(nlu_data.parent.glob("safety/data/*.yml")),
-    ]:
-        writer = "unknown"
-        for line in _read(path).splitlines():
-            named = _WRITER_LINE.match(line)
-            if named:
-                writer = named.group(1)
-                continue
-            for word in _words(line):
-                writers_of.setdefault(word, set()).add(writer)
+    for block in read_blocks(files)[0]:
+        for text in block.examples:
+            for word in _words(text):
+                writers_of.setdefault(word, set()).add(block.writer)
     words.update(word for word, writers in writers_of.items() if len(writers) >= 2)
     return frozenset(words)
-
-
-_WRITER_LINE = re.compile(r"\s*writer:\s*['\"]?([^'\"\s]+)")
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
 
 
 def _words(text: str) -> list[str]:
