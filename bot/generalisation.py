@@ -163,7 +163,9 @@ class Scores:
 
 def _is_999(reply: Reply) -> bool:
     """The emergency reply: 999 first, for danger or injury now (however it was reached)."""
-    return reply.reply_id in ("emergency_help", "emergency_first_aid")
+    return reply.reply_id in ("emergency_help", "emergency_first_aid") or (
+        reply.kind == "safety" and reply.reply_id == "report_now"
+    )
 
 
 def _has_banner(reply: Reply, content: Content) -> bool:

@@ -222,6 +222,14 @@ def line_of(path: Path, needle: str) -> int:
             "stay calm.",
             "first paragraph",
         ),
+        # the reply for reporting something happening now (the safety net gives it to a
+        # clear emergency) that does not start with 999
+        (
+            "replies/reporting.yml",
+            "is in danger right now, call {police_emergency.phone} now.",
+            "is in danger right now, tell someone.",
+            "given in an emergency, so its first paragraph must say",
+        ),
         # a command pointing to a missing reply
         ("commands.yml", "reply: menu_law", "reply: menu_laws", "does not exist"),
         # a service with an unknown contact

@@ -380,6 +380,33 @@ async def test_an_event_the_words_say_is_over_gets_the_999_line_not_the_emergenc
     assert reply.reply_id == "emergency_help"
 
 
+async def test_a_clear_emergency_read_as_reporting_it_now_gets_that_reply_999_first(
+    fake_engine: Callable[..., Engine],
+) -> None:
+    """Someone who sees a knife out right now and asks what to do gets the reply written for
+    that question: 999 first, like the emergency reply, then Crimestoppers for afterwards."""
+    text = "theres a lad with a knife outside the shop right now, 999 or 101"
+    danger = FakeParser(default=[("danger_now", 0.9), ("everyday", 0.05)])
+    reading = FakeParser(default=[("report_now", 0.8), ("emergency_help", 0.15)])
+    reply = await fake_engine(reading, grader=danger).answer(text, USER)
+    assert (reply.reply_id, reply.kind) == ("report_now", "safety")
+    assert "999" in reply.text.split("\n\n")[0]
+    assert "0800 555 111" in reply.text
+    # The model unsure, reading danger to the person themselves, or down: the danger reply.
+    for nlu in (
+        FakeParser(default=[("report_now", 0.45), ("emergency_help", 0.4)]),
+        FakeParser(default=[("emergency_help", 0.8), ("report_now", 0.15)]),
+        FakeParser(fail=True),
+    ):
+        reply = await fake_engine(nlu, grader=danger).answer(text, USER)
+        assert (reply.reply_id, reply.kind) == ("emergency_help", "safety")
+        assert "999" in reply.text.split("\n\n")[0]
+    # Someone hurt keeps the first-aid reply, whatever the model reads.
+    hurt = FakeParser(default=[("injured_now", 0.9), ("everyday", 0.05)])
+    reply = await fake_engine(reading, grader=hurt).answer("my mate got stabbed hes bleeding", USER)
+    assert reply.reply_id == "emergency_first_aid"
+
+
 @pytest.mark.parametrize(
     ("text", "nlu", "grades", "expected"),
     [

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.schema import (
+    CLEAR_EMERGENCY_REPLIES,
     CONTACT_FIELDS,
     PLACEHOLDER,
     RAW_PHONE,
@@ -202,13 +203,14 @@ class ContentChecks:
                 f"'{reply_id}' is a reporting reply, so it must give Crimestoppers: add "
                 "{crimestoppers.phone} to the text",
             )
-        if topic == "emergency":
+        if topic == "emergency" or reply_id in CLEAR_EMERGENCY_REPLIES:
             first = text.split("\n\n", 1)[0]
             if "999" not in first:
+                kind = "an emergency reply" if topic == "emergency" else "given in an emergency"
                 self.out.error(
                     path,
                     where,
-                    f"'{reply_id}' is an emergency reply, so its first paragraph must say "
+                    f"'{reply_id}' is {kind}, so its first paragraph must say "
                     "{police_emergency.phone} (999)",
                 )
         if topic == "crisis" and not used & {"samaritans", "childline", "shout"}:
