@@ -24,6 +24,7 @@ The NLU model of each fold is kept in /tmp between runs (it changes only with nl
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import hashlib
 import json
@@ -117,7 +118,8 @@ def train(examples: list[tuple[str, str, str]], settings: dict[str, Any]) -> Fas
         )
         blocks.append(vectorizer.fit_transform(docs))
         vocabulary = {gram: int(i) for gram, i in vectorizer.vocabulary_.items()}
-        featurizers.append(Featurizer(vocabulary, f["analyzer"], *f["ngram"], lowercase=True))
+        low, high = f["ngram"]
+        featurizers.append(Featurizer(vocabulary, f["analyzer"], low, high, lowercase=True))
     features = hstack(blocks).tocsr()
     classifier = LogisticRegression(
         C=settings["C"],
@@ -181,7 +183,7 @@ def safety_examples(
 
 def fold(
     job: tuple[tuple[str, ...], dict[str, Any], dict[str, Any], list[Path]],
-) -> tuple[str, Scores, list]:
+) -> tuple[str, Scores, list[dict[str, Any]]]:
     left_out, nlu_settings, safety_settings, extra_files = job
     project = Project(ROOT)
     intent_blocks, _ = read_blocks(project.intent_files)
@@ -214,10 +216,17 @@ def fold(
 
 
 def overrides(pairs: list[str]) -> dict[str, Any]:
+    """NAME=VALUE settings. A value is read as Python writes it: "1e-3" is a number (YAML
+    would read it as text), "None" is None, and anything else ("balanced") stays text."""
     found: dict[str, Any] = {}
     for pair in pairs:
-        name, _, value = pair.partition("=")
-        found[name] = yaml.safe_load(value)
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"{pair!r} is not a setting: write NAME=VALUE, like C=0.5")
+        try:
+            found[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            found[name] = value
     return found
 
 

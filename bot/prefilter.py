@@ -19,10 +19,18 @@ An expression it cannot reason about (a case-insensitive one, a back-reference) 
 from __future__ import annotations
 
 import re
-import sre_constants as c
-import sre_parse
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+# The regular-expression parser: re's own modules under their new names from Python 3.11, where
+# importing the old ones warns that they are deprecated.
+if sys.version_info >= (3, 11):
+    from re import _constants as c
+    from re import _parser as sre_parse
+else:
+    import sre_constants as c
+    import sre_parse
 
 # Beyond this many strings, the exact strings of a piece of pattern are not multiplied out.
 _MOST = 48
