@@ -176,6 +176,13 @@ REPORTING = [
     "is there a way to report a knife thing online",
     "could my teacher tell the police for me so my name isnt on it",
 ]
+# A witness to a knife out right now, asking what to do: 999 first, and Crimestoppers too.
+WITNESS_NOW = [
+    "there's a boy waving a machete about outside the corner shop right now, do i ring 999 or 101",
+    "two lads fighting by the station and one has pulled a knife, what should i do",
+    "man with a big knife walking up our road shouting at people rn what do i do",
+    "omg a fight at the park and someones got a knife out, should i call the police",
+]
 # Questions whose meaning was turned round.
 REVERSED = [
     ("where do people even buy flick knives from", "law_buying"),
@@ -271,6 +278,16 @@ async def test_hurting_oneself_without_a_blade_word_gets_a_helpline(
 async def test_reporting_questions_get_crimestoppers(real_engine: Engine, text: str) -> None:
     reply = await real_engine.answer(text, USER)
     assert reply.topic == "reporting", (reply.reply_id, reply.kind)
+    assert "0800 555 111" in reply.text
+
+
+@pytest.mark.parametrize("text", WITNESS_NOW)
+async def test_a_witness_to_a_knife_out_now_gets_999_first_and_crimestoppers(
+    real_engine: Engine, text: str
+) -> None:
+    reply = await real_engine.answer(text, USER)
+    assert reply.reply_id == "report_now", (reply.reply_id, reply.kind)
+    assert "999" in first_paragraph(reply)
     assert "0800 555 111" in reply.text
 
 
