@@ -12,7 +12,9 @@ INSTALLED := $(VENV)/.installed
 MODEL := models/nlu.tar.gz
 SAFETY_MODEL := models/safety.tar.gz
 MODELS := $(MODEL) $(SAFETY_MODEL)
-NLU_DATA := $(wildcard nlu/data/*.yml) $(wildcard nlu/safety/data/*.yml) nlu/safety/config.yml
+# (The folders too: a training file taken out, or put in, changes its folder's time.)
+NLU_DATA := nlu/data nlu/safety/data $(wildcard nlu/data/*.yml) $(wildcard nlu/safety/data/*.yml) \
+            nlu/safety/config.yml
 
 # Finds a Python 3.10 that really runs (Rasa 3.6 needs 3.8 to 3.10). A pyenv shim named
 # python3.10 exists on many machines but fails unless pyenv has that version active, so every

@@ -402,12 +402,14 @@ def training_sources(config_file: Path, nlu_dir: Path) -> list[Path]:
 
 def model_is_stale(model_path: Path, config_file: Path, nlu_dir: Path) -> bool:
     """True when the model is missing or older than any file it is trained from (`nlu_dir`
-    is the nlu/ folder: its data/ and safety/ are both sources)."""
+    is the nlu/ folder: its data/ and safety/ are both sources), or than the folders those
+    files are in: a file taken out of a folder (or put in) changes the folder's time."""
     if not model_path.exists():
         return True
     built = model_path.stat().st_mtime
+    folders = [nlu_dir / "data", nlu_dir / "safety" / "data"]
     return any(
         path.stat().st_mtime > built
-        for path in training_sources(config_file, nlu_dir)
+        for path in [*training_sources(config_file, nlu_dir), *folders]
         if path.exists()
     )

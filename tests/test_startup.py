@@ -236,3 +236,30 @@ async def test_the_bot_builds_the_rule_prefilter_while_it_starts(tmp_path: Path)
     loader.begin()
     await loader.finish()
     assert safety.rules.cache_info().currsize == 1
+
+
+def test_a_training_file_taken_out_makes_the_model_stale(tmp_path: Path) -> None:
+    """Taking a file of examples out of nlu/ changes what the models learn, so they must be
+    retrained, as when a file is edited: the warning at start-up and `make` both see it."""
+    from bot.nlu import model_is_stale
+
+    nlu = tmp_path / "nlu"
+    for folder in (nlu / "data", nlu / "safety" / "data"):
+        folder.mkdir(parents=True)
+        for name in ("a.yml", "b.yml"):
+            (folder / name).write_text("version: '3.1'\n", encoding="utf-8")
+    (nlu / "safety" / "config.yml").write_text("pipeline: []\n", encoding="utf-8")
+    config = tmp_path / "config.yml"
+    config.write_text("pipeline: []\n", encoding="utf-8")
+    model = tmp_path / "models" / "nlu.tar.gz"
+    model.parent.mkdir()
+    model.write_bytes(b"a model")
+    sources = [config, nlu / "safety" / "config.yml", *nlu.rglob("*")]
+    for folder in ("data", "safety/data"):
+        for path in sources:
+            os.utime(path, (1_000_000, 1_000_000))  # every source older than the model
+        os.utime(model, (2_000_000, 2_000_000))
+        assert not model_is_stale(model, config, nlu)
+        (nlu / folder / "b.yml").unlink()
+        assert model_is_stale(model, config, nlu), folder
+        sources = [p for p in sources if p.exists()]
