@@ -21,6 +21,7 @@ a `Memory` (the database, or nothing), without the message text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -63,6 +64,9 @@ REPORT_NOW = ("report_now",)
 # fast_lowo.py --groups 8), 0.3, 0.5 and 0.7 gave the same answers: 34 of 278 such questions
 # more answered in their own topic, and 5 of 232 written for the danger reply given this one.
 REPORT_NOW_AT = 0.5
+# ...but the model is not waited for long: when it is slow or down (a remote NLU server that
+# does not answer), the reply for danger now goes without it.
+EMERGENCY_MODEL_WAIT = 0.5
 # The model read an emergency, but the time words say it is over ("back in second year a lad
 # pulled a blade on me"), and nothing else in the ranking is clear: the reply for someone
 # hurt or threatened before, rather than "Sorry, I'm not sure I understood".
@@ -407,8 +411,10 @@ class Engine:
         if reply_id != "emergency_help" or REPORT_NOW[0] not in content.replies:
             return reply_id
         try:
-            parse = await self.parser.parse(model_text(text))
-        except NLUUnavailable:
+            parse = await asyncio.wait_for(
+                self.parser.parse(model_text(text)), EMERGENCY_MODEL_WAIT
+            )
+        except (NLUUnavailable, asyncio.TimeoutError):
             return reply_id
         top = parse.top
         if top is not None and top.name == REPORT_NOW[0] and top.confidence >= REPORT_NOW_AT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -34,6 +35,15 @@ class RecordingMemory:
 
     async def remember_area(self, user: User, area: str) -> None:
         self.areas[user] = area
+
+
+class HangingParser(FakeParser):
+    """An NLU that never answers."""
+
+    async def parse(self, text: str) -> Parse:
+        self.asked.append(text)
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
 
 
 @pytest.fixture
@@ -381,7 +391,7 @@ async def test_an_event_the_words_say_is_over_gets_the_999_line_not_the_emergenc
 
 
 async def test_a_clear_emergency_read_as_reporting_it_now_gets_that_reply_999_first(
-    fake_engine: Callable[..., Engine],
+    fake_engine: Callable[..., Engine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone who sees a knife out right now and asks what to do gets the reply written for
     that question: 999 first, like the emergency reply, then Crimestoppers for afterwards."""
@@ -401,6 +411,13 @@ async def test_a_clear_emergency_read_as_reporting_it_now_gets_that_reply_999_fi
         reply = await fake_engine(nlu, grader=danger).answer(text, USER)
         assert (reply.reply_id, reply.kind) == ("emergency_help", "safety")
         assert "999" in reply.text.split("\n\n")[0]
+    # A model that does not answer (a remote server hanging) does not hold the reply up.
+    hanging = HangingParser()
+    monkeypatch.setattr("bot.engine.EMERGENCY_MODEL_WAIT", 0.01)
+    engine = fake_engine(hanging, grader=danger)
+    reply = await asyncio.wait_for(engine.answer(text, USER), 30)
+    assert (reply.reply_id, reply.kind) == ("emergency_help", "safety")
+    assert len(hanging.asked) == 1  # it was asked, and not waited for
     # Someone hurt keeps the first-aid reply, whatever the model reads.
     hurt = FakeParser(default=[("injured_now", 0.9), ("everyday", 0.05)])
     reply = await fake_engine(reading, grader=hurt).answer("my mate got stabbed hes bleeding", USER)
