@@ -31,6 +31,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal, Protocol
 
 from bot.content import Area, Content, ContentReply, ContentStore
+from bot.content.schema import CLEAR_EMERGENCY_REPLIES
 from bot.nlu import NLUUnavailable, Parse, Parser
 from bot.numbers import ADULT, AGE_16_17, age_band, name_numbers, stated_age
 from bot.safety import SafetyNet, SafetyPolicy, Verdict
@@ -356,7 +357,7 @@ class Engine:
         # (the model is asked only which of two such replies fits best).
         verdict = await self.assess(text)
         if verdict.emergency == "clear":
-            reply_id = await self._emergency_reply(content, text, verdict.emergency_reply)
+            reply_id = await self._clear_emergency_reply(content, text, verdict.emergency_reply)
             reply = self._reply(content, reply_id, reply_id, 1.0, "safety")
             if verdict.crisis:
                 reply = self._with_line(content, reply, "crisis_line", first=False)
@@ -402,13 +403,13 @@ class Engine:
             )
         return reply
 
-    async def _emergency_reply(self, content: Content, text: str, reply_id: str) -> str:
+    async def _clear_emergency_reply(self, content: Content, text: str, reply_id: str) -> str:
         """The reply to a clear emergency: the safety net's choice, unless it chose the reply
         for danger now and the model reads the message as asking how to report something
         happening right now ("theres a lad wiv a knife outside the chippy rn, 999 or 101?").
-        That reply also starts with 999 (`python -m bot check` makes sure of it) and then
-        says how to pass on what they saw afterwards without giving a name."""
-        if reply_id != "emergency_help" or REPORT_NOW[0] not in content.replies:
+        That reply (one of CLEAR_EMERGENCY_REPLIES) also starts with 999, as `python -m bot
+        check` makes sure, and then says how to pass on what they saw without giving a name."""
+        if reply_id != "emergency_help":
             return reply_id
         try:
             parse = await asyncio.wait_for(
@@ -417,8 +418,13 @@ class Engine:
         except (NLUUnavailable, asyncio.TimeoutError):
             return reply_id
         top = parse.top
-        if top is not None and top.name == REPORT_NOW[0] and top.confidence >= REPORT_NOW_AT:
-            return REPORT_NOW[0]
+        if (
+            top is not None
+            and top.name in CLEAR_EMERGENCY_REPLIES
+            and top.name in content.replies
+            and top.confidence >= REPORT_NOW_AT
+        ):
+            return top.name
         return reply_id
 
     async def _understood(

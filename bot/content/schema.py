@@ -25,9 +25,9 @@ REPLY_OPTIONAL = ("for_ages",)
 AGE_BANDS = ("under_16", "16_to_17", "18_plus")  # (not "16_17": YAML reads that as 1617)
 CONTACT_FIELDS = ("name", "phone", "text", "text_word", "textphone", "web", "about")
 CONTACT_EXTRA = ("sources", "last_reviewed")
-# Besides the emergency replies, the safety net may give this one to a clear emergency: the
-# answer to "how do I report this, it's happening now" (bot/engine.py). Its first paragraph
-# must say 999 too.
+# Besides the emergency replies, the bot may give these to a clear emergency when the NLU model
+# reads the message as one of them: the answer to "how do I report this, it's happening now"
+# (bot/engine.py). Their first paragraph must say 999 too.
 CLEAR_EMERGENCY_REPLIES = ("report_now",)
 # Replies the bot itself sends, whatever the question: they must always exist.
 SYSTEM_REPLIES = {
