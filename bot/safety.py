@@ -726,6 +726,28 @@ EMERGENCY_DANGER = [
     r"bars|hammers|machetes|bricks|a knife|a bat|a blade|a machete|a hammer|a weapon)\b(?: \S+){0,8}? "
     r"(?:gonna|gona|gunna|going to|goin to|gna|will|wanna|want to|tryna|trying to|planning to) (?:jump|stab|shank|"
     r"batter|kill|rush|bang|beat|do|get|cut|merk|wet|bore) (?:me|us|him|her|my \w+)\b",
+    # a witness to a knife coming out: "just saw a lad pull a knife at the bus stop"
+    rf"\b(?:saw|seen|see|seein|seeing|watching|watched|can see) (?:some |this |that |)?{OTHER}\b(?: \w+){{0,4}}? "
+    rf"(?:pull|pulling|pulled|whip|whipping|whipped)(?: out|) (?:a |an |the |his |her |their |){KIND}{KNIFE}\b",
+    # a knife flashed at someone else, or shown to another young person: "a boy just showed his
+    # knife to another boy" (not "my dad showed his new knife to the neighbour")
+    rf"\b(?:flashed|flashing|flashin|flash|flashes|waving|wavin|waved|pointed|pointing|pointin) "
+    rf"(?:his |her |their |a |an |the |)(?:\w+ )?{KNIFE} (?:to|at) (?:another|a|some|the|this|that|my|his|her|"
+    r"their|other|people|everyone|anyone)\b|"
+    rf"\b(?:showed|showing|showin|show|shows) (?:his |her |their |a |an |the |)(?:\w+ )?{KNIFE} (?:to|at) "
+    r"(?:another \w+|some (?:boys?|girls?|lads?|kids?|year \w+|people)|people|everyone|anyone|"
+    r"a (?:boy|girl|lad|kid|year \w+)|my (?:mate|friend|pal|bro|brother|sister|cousin)s?)\b",
+    # "theres a fight with knives"
+    r"\b(?:theres|there is|there s|there are|theres been) (?:a |)(?:\w+ )?(?:knife fight|fight with (?:knives|"
+    r"a knife|blades|a blade|machetes|a machete))\b",
+    # "guy across the street has a knife in his hand"
+    rf"\b{OTHER}\b(?: \w+){{0,6}} (?:has|have|got|has got|holding|holdin)(?: got|) (?:a |an |the |){KIND}{KNIFE} "
+    r"in (?:his|her|their) hands?\b",
+    # robbed at knifepoint: "has a knife in his waistband and is telling me to empty my pockets"
+    rf"\b{KNIFE}\b{GAP}\b(?:empty (?:my|me|our|your|ur) pockets|hand (?:it |them |)over|give (?:him|them|me|us|it) "
+    r"(?:my|me|our|your|ur) (?:phone|money|bag|wallet|stuff|bike|jacket|coat|watch|chain|trainers|shoes|card))\b|"
+    r"\b(?:empty (?:my|me|our|your|ur) pockets|give (?:him|them|me|us) (?:my|me|our|your|ur) (?:phone|money|bag|"
+    rf"wallet|stuff|bike|jacket|coat|watch|chain|trainers|shoes|card))\b{GAP}\b{KNIFE}\b",
 ]
 
 # Danger told by two signs at once: a hiding place and someone violent, a fire in a room, smoke
@@ -1008,7 +1030,9 @@ CRISIS_SELF_HARM = [
     r"\b(?:feels? better|better than|calms? me|to feel|knuckles (?:are |)(?:split|bleeding|bust|burst)|"
     r"deserve|make it stop|stop feeling)\b",
     r"\b(?:hitting|banging|bashing|smashing|hits|bangs|smashed|banged|bashed) (?:his|her|my|their|me|ma) (?:own )?head "
-    r"(?:off|on|against|into) (?:the |a |his |her |my |their |me |ma )?(?:\w+ )?(?:wall|walls|floor|door)\b",
+    # (not a knock on a cupboard or car door: "i banged my head on the cupboard door")
+    r"(?:off|on|against|into) (?:the |a |his |her |my |their |me |ma )?"
+    r"(?:(?!cupboard|car|fridge|oven|cabinet|locker|wardrobe|shower|van|bus|kitchen)\w+ )?(?:wall|walls|floor|door)\b",
     # signs others see: "plasters on her wrists", "scratches all up his forearm", "burns herself
     # with hair straighteners"
     r"\b(?:plasters|bandages|scratches|marks|cuts|scars|burns) (?:on|all (?:up|over|down)) (?:her|his|their) "
@@ -1273,7 +1297,10 @@ _MINOR = re.compile(
     r"(?:a |)(?:tiny|little|small|wee) (?:bit of |drop of |)blood|"
     r"(?:just |only |)a (?:bit|little|lil) (?:pink|red|sore|sting\w*)\b|"
     r"(?:not|isnt|is not|aint|wasnt|was not) (?:even |really |)(?:bleeding|bleedin)|"
-    r"nothing (?:bad|serious|major|too bad|to worry about)|"
+    r"nothing (?:bad|serious|major|too bad|to worry about|broken|broke)|"
+    r"not (?:too |that |very |)bad (?:just |only |it |)(?:stings?|sore|a bruise|bruised)|"
+    r"(?:just|only) (?:stings|a bruise|bruised|sprained|a sprain|a bump)|"
+    r"(?:a |)(?:little|small|tiny|wee|slight|mild) (?:headache|bump|bruise|burn|blister|mark)|"
     r"(?:put|putting|got|stuck|need|needs|needed|wants?|with) (?:a |some |another |the |)plasters? on|"
     r"plaster (?:on|job|sorted it|sorts it)|plaster s sorted|(?:needed|needs|need) a plaster"
     r")"
@@ -1329,12 +1356,20 @@ _HAPPENING = re.compile(
 # but a few words with no danger in them ("its just the dog and me and someone is trying to get
 # in" is not over), and with no weapon or real harm anywhere in the message. Family members and
 # dogs are not in it: "its my dad" or "its the dog from next door" can be the danger.
+_DELIVERY = (
+    r"amazon|evri|hermes|dpd|dhl|ups|yodel|royal mail|postman|post man|postie|parcel man|parcel guy|parcel|"
+    r"courier|delivery|deliveroo|uber eats|just eat|dominos|pizza|takeaway|tesco|asda|sainsburys|"
+    r"window cleaner|gas man|meter man"
+)
 _RESOLVED = re.compile(
     r"\b(?:false alarm|panic over|(?:worried|scared|panicking|panicked|freaking out) (?:for|over) nothing|"
     r"(?:its|it was|twas|turned out (?:to be|it was|its)|turns out (?:its|it was|to be)|prob|probably) "
-    r"(?:just |only |)(?:the |a |an |some |our |)(?:amazon|evri|hermes|dpd|dhl|ups|yodel|royal mail|postman|"
-    r"post man|postie|delivery|deliveroo|uber eats|just eat|dominos|pizza|takeaway|tesco|asda|"
-    r"sainsburys|window cleaner|gas man|meter man|wee ones|little ones|kids|cat|cats|fox|foxes|wind))\b"
+    rf"(?:just |only |)(?:the |a |an |some |our |)(?:{_DELIVERY}|wee ones|little ones|kids|cat|cats|fox|foxes|wind)|"
+    # "just evri", "only the parcel man": a delivery, though not "only kids at home"
+    rf"(?:just|only) (?:the |a |an |some |our |)(?:{_DELIVERY})|"
+    # "its just them playing footy", "theyre only messing"
+    r"(?:its|it was|it s|theyre|they are|they were|turned out) (?:just|only) (?:them |him |her |the lads |the boys |"
+    r"the kids |)(?:playing|messing|mucking about|having a laugh|play fighting|play fight|doing \w+ moves))\b"
 )
 _RESOLVED_TAIL = 8  # words after it, at most
 

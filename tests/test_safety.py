@@ -253,6 +253,9 @@ def test_a_thing_does_not_hide_danger_the_classifier_is_certain_of(text: str) ->
         "someone was banging on our door at 10pm, turned out to be the pizza guy at the wrong house",
         "theres someone lurking by the bins... oh its just a fox lol",
         "heard someone creeping round the back of the house, panicked over nothing it was the wind",
+        "someone hammering on the door at 8am, just the dpd driver",
+        "man lurking at our gate, only the parcel guy with the wrong house",
+        "screaming in the back lane and i was about to phone someone, its only them play fighting",
     ],
 )
 def test_a_scare_the_message_says_was_nothing_gets_no_999(text: str) -> None:
@@ -275,6 +278,7 @@ def test_a_scare_the_message_says_was_nothing_gets_no_999(text: str) -> None:
         "oh its just the kids, they wont go, help me",
         "someone is trying to get in our house, oh the cat is going mad",
         "a dog is going for my little brother, its the dog from next door",
+        "theres men outside shouting and only kids at home",
     ],
 )
 def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
@@ -359,6 +363,9 @@ def test_a_small_injury_makes_an_injury_rule_weak(text: str) -> None:
     [
         "sliced my thumb on the tin lid, its not deep, stuck a plaster on",
         "dad caught his arm on the barbed wire, nothing serious, just scratches",
+        "burnt my wrist on the kettle, not too bad just stings a bit",
+        "fell off my bike and landed on my wrist, went for an x-ray and nothing broken",
+        "whacked my head on the shelf, just a small bump and a slight headache",
     ],
 )
 def test_a_small_injury_is_never_an_emergency_from_the_classifier_alone(text: str) -> None:
@@ -382,6 +389,12 @@ def test_a_small_injury_cue_never_hides_a_stabbing_or_bleeding_that_goes_on(text
     signals = net.scan(text)
     assert not signals.minor
     assert signals.emergency == "emergency_first_aid"
+
+
+def test_a_knock_on_a_cupboard_door_is_not_self_harm() -> None:
+    assert net.scan("my sister banged her head on the cupboard door and cried").crisis is None
+    for text in ("i keep banging my head against the wall", "smashed my head on the floor again"):
+        assert net.scan(text).crisis == "crisis_self_harm", text
 
 
 def test_a_cry_for_help_at_the_end_of_a_long_message_is_caught() -> None:
@@ -444,6 +457,36 @@ def test_more_ways_of_saying_danger_or_an_injury_now(text: str, reply_id: str) -
 )
 def test_the_same_words_in_an_everyday_way_are_not_an_emergency(text: str) -> None:
     assert net.scan(text).emergency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "just watched some lad pull a machete out by the train station",
+        "a girl is showing her blade to some year 7s behind the sports hall",
+        "theres a fight with knives at the skatepark omg",
+        "that man by the cashpoint has a knife in his hand",
+        "hes holding a blade to my mates neck telling him to hand over his phone",
+        "he pulled a knife and said give me your phone",
+    ],
+)
+def test_a_witness_to_a_knife_out_and_a_robbery_at_knifepoint_are_danger_now(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now, signals
+    assert not signals.weak, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if i saw someone pull a knife what should i do",
+        "i saw a lad pull a knife last year at the fair",
+        "there was a fight with knives in our town last weekend",
+        "my dad showed his new knife to the neighbour",
+    ],
+)
+def test_a_knife_out_asked_about_over_or_shown_at_home_is_not_danger_now(text: str) -> None:
+    assert not net.scan(text).emergency_now
 
 
 def test_cutting_oneself_badly_is_an_injury_the_classifier_weighs() -> None:
