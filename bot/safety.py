@@ -1351,6 +1351,22 @@ _HAPPENING = re.compile(
     rf"\b{STRONG_NOW}\b|\b(?:ambulance|outside (?:my|our|the)|at my (?:door|house|school)|help me|"
     r"in my (?:house|flat|room)|following me|chasing me)\b"
 )
+# A threat or a weapon seen online, in a post, a story or a message: "someone threatened me on
+# insta saying theyll stab me", "a lad keeps posting his knife on his story". Serious, and worth
+# reporting, but not something happening where the person is, unless other words say so.
+_ONLINE = re.compile(
+    r"\b(?:on (?:insta|instagram|snap|snapchat|tiktok|whatsapp|facebook|fb|twitter|discord|youtube|"
+    r"the group chat|the gc|(?:his|her|their|my|a) story)|(?:his|her|their|a) story|posted|posting|"
+    r"(?:a|the|his|her|their) (?:post|vid|video|reel|snap)|dm|dms|dmd|dmed|voice note|voice notes|comments|"
+    r"group chat|fake account|online)\b"
+)
+# ...unless they say the danger is coming, or soon: "theyre on the way to my house", "comin to
+# the site tonight", "after school".
+_COMING = re.compile(
+    r"\b(?:on (?:the|their|his|her|my) way|(?:coming|comin|cumin) (?:round|over|here|to|for)|"
+    r"know where (?:i|we|he|she|they) (?:live|lives|are|is)|outside (?:my|our|the)|tonight|today|the day|"
+    r"after school|later|tomorrow)\b"
+)
 # The message ends by saying the scare was nothing: "someone at the door... oh its just the amazon
 # guy", "turned out to be the dominos driver", "false alarm". Only when nothing is said after it
 # but a few words with no danger in them ("its just the dog and me and someone is trying to get
@@ -1493,6 +1509,8 @@ def rules() -> Prefilter:
                     _WEATHER,
                     _FICTION,
                     _HAPPENING,
+                    _ONLINE,
+                    _COMING,
                     _CREATURE,
                     _ALLERGY,
                     _DANGER_WORDS,
@@ -1546,6 +1564,9 @@ class Signals:
     resolved: the message ends by saying the scare was nothing ("someone's at the door... oh
     its just the amazon guy", "false alarm"): as with an idiom, with no rule the classifier
     alone gives no 999, and a strong rule gives way to it more easily.
+    online: the threat or the knife was seen online ("threatened me on insta saying theyll stab
+    me", "keeps posting his knife on his story"), and no words say it is coming or soon: the
+    999 line goes above the answer (about reporting it online), never the emergency reply.
     """
 
     emergency: str | None = None
@@ -1563,6 +1584,7 @@ class Signals:
     plain_harm: bool = False
     body_now: bool = False
     resolved: bool = False
+    online: bool = False
 
     @property
     def emergency_now(self) -> bool:
@@ -1856,6 +1878,7 @@ def _scan_window(norm: str, filtered: Prefilter, candidates: int | None = None) 
         body_now=has(_BODY_NOW),
         minor=minor,
         trivial=trivial,
+        online=has(_ONLINE) and not still and not has(_HAPPENING) and not has(_COMING),
     )
 
 
@@ -1878,6 +1901,7 @@ def _merge(seen: Signals, window: Signals) -> Signals:
             plain_harm=seen.plain_harm or window.plain_harm,
             minor=seen.minor or window.minor,
             trivial=seen.trivial or window.trivial,
+            online=seen.online or window.online,
         )
     if window.crisis and not seen.crisis:
         seen = replace(seen, crisis=window.crisis, crisis_rule=window.crisis_rule)
@@ -2006,6 +2030,9 @@ class SafetyPolicy:
     A message that ends by saying the scare was nothing ("oh its just the amazon guy", "false
     alarm") is read like one with an idiom: on writers left out in groups that spared 9 of 99
     false 999s and lost no emergency.
+    A threat or a knife seen online (Signals.online), with no crisis and no one hurt, is never
+    "clear": on writers left out in groups, 5 more of 10,715 messages got their own topic (the
+    answer about reporting online) and no emergency lost its 999 line.
     Time words that say it is over turn the classifier's "clear" into the 999 line above the
     answer, and keep the NLU model's emergency intents out; an everyday thing, story, creature
     or idiom with no rule left keeps them out too.
@@ -2039,10 +2066,21 @@ class SafetyPolicy:
         everyday = grades.get(EVERYDAY, 0.0)
 
         crisis = self._crisis(signals, grades, crisis_share)
+        # a threat or a knife seen online: not happening where the person is (someone hurt, or
+        # a friend who has taken something, is an emergency wherever they are)
+        online = (
+            signals.online
+            and crisis is None
+            and self._emergency_reply(signals, grades) == "emergency_help"
+        )
         emergency: Urgency | None = None
         why = ""
         if signals.emergency_now and not signals.weak:
-            if (signals.still or now >= self.strong_clear) and everyday < self.everyday_veto:
+            if (
+                (signals.still or now >= self.strong_clear)
+                and everyday < self.everyday_veto
+                and not (online and not signals.medical and not signals.plain_harm)
+            ):
                 emergency, why = "clear", "a rule fired and nothing says it is over"
             elif (
                 # dramatic words used in an everyday way were taken out ("cut my own fringe, pls
@@ -2084,6 +2122,7 @@ class SafetyPolicy:
             and now >= self.now_alone
             and not (signals.minor or signals.trivial or over_by_words)
             and not (alone and calmed)
+            and not online
         ):
             emergency, why = "clear", "the classifier is sure it is happening now"
         elif emergency is None and now >= self.now_alone and over_by_words and not doubt:

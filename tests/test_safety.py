@@ -391,6 +391,41 @@ def test_a_small_injury_cue_never_hides_a_stabbing_or_bleeding_that_goes_on(text
     assert signals.emergency == "emergency_first_aid"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "some lad messaged my cousin on whatsapp saying hell shank him",
+        "a lad keeps posting his knife on his story saying hes gonna stab me",
+        "someone threatened my sister in the group chat saying theyll cut her",
+    ],
+)
+def test_a_threat_or_a_knife_seen_online_gets_the_999_line_not_the_emergency_reply(
+    text: str,
+) -> None:
+    """Serious, and worth reporting (the answer about reporting online says how), but not
+    happening where the person is: the 999 line goes above that answer, however sure the
+    classifier is."""
+    signals = net.scan(text)
+    assert signals.online, signals
+    verdict = SafetyPolicy().decide(signals, {"danger_now": 0.99, "everyday": 0.01})
+    assert verdict.emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he just sent a voice note saying hes on his way to my house to stab me",
+        "someone on snap says they know where i live and theyre coming round to stab me",
+        "hes outside my house right now and messaged saying hell stab me",
+    ],
+)
+def test_a_threat_sent_online_that_is_coming_is_still_an_emergency(text: str) -> None:
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and not signals.online, signals
+    verdict = SafetyPolicy().decide(signals, {"danger_now": 0.6, "general": 0.4})
+    assert verdict.emergency == "clear"
+
+
 def test_a_knock_on_a_cupboard_door_is_not_self_harm() -> None:
     assert net.scan("my sister banged her head on the cupboard door and cried").crisis is None
     for text in ("i keep banging my head against the wall", "smashed my head on the floor again"):
