@@ -417,6 +417,9 @@ def test_a_threat_or_a_knife_seen_online_gets_the_999_line_not_the_emergency_rep
         "he just sent a voice note saying hes on his way to my house to stab me",
         "someone on snap says they know where i live and theyre coming round to stab me",
         "hes outside my house right now and messaged saying hell stab me",
+        "he sent me a snap saying hes outside with a knife",
+        "someone on insta says theyre gonna stab me when i get off the bus",
+        "they sent a voice note saying theyll shank me, theyre at the park by my house",
     ],
 )
 def test_a_threat_sent_online_that_is_coming_is_still_an_emergency(text: str) -> None:
