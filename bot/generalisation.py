@@ -33,7 +33,7 @@ import yaml
 from bot.check import message_lists
 from bot.content import Content, ContentStore
 from bot.content.schema import CLEAR_EMERGENCY_REPLIES
-from bot.engine import HURT_BANNER, URGENT_BANNER, Engine, Reply, User, model_text
+from bot.engine import EMERGENCIES, HURT_BANNER, URGENT_BANNER, Engine, Reply, User, model_text
 from bot.nlu import Parse, dump_training_data, graded_intents, prepare_training_data
 from bot.safety import (
     CRISIS_AND_INJURY,
@@ -164,7 +164,7 @@ class Scores:
 
 def _is_999(reply: Reply) -> bool:
     """The emergency reply: 999 first, for danger or injury now (however it was reached)."""
-    return reply.reply_id in ("emergency_help", "emergency_first_aid") or (
+    return reply.reply_id in EMERGENCIES or (
         reply.kind == "safety" and reply.reply_id in CLEAR_EMERGENCY_REPLIES
     )
 

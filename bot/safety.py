@@ -2070,12 +2070,15 @@ class SafetyPolicy:
         everyday = grades.get(EVERYDAY, 0.0)
 
         crisis = self._crisis(signals, grades, crisis_share)
+        emergency_reply = self._emergency_reply(signals, grades)
         # a threat or a knife seen online: not happening where the person is (someone hurt, or
-        # a friend who has taken something, is an emergency wherever they are)
+        # a friend who has taken something, is an emergency wherever they are; so is danger a
+        # sure or plain rule names)
         online = (
             signals.online
             and crisis is None
-            and self._emergency_reply(signals, grades) == "emergency_help"
+            and emergency_reply == "emergency_help"
+            and not (signals.medical or signals.plain_harm)
         )
         emergency: Urgency | None = None
         why = ""
@@ -2083,7 +2086,7 @@ class SafetyPolicy:
             if (
                 (signals.still or now >= self.strong_clear)
                 and everyday < self.everyday_veto
-                and not (online and not signals.medical and not signals.plain_harm)
+                and not online
             ):
                 emergency, why = "clear", "a rule fired and nothing says it is over"
             elif (
@@ -2151,7 +2154,7 @@ class SafetyPolicy:
         )
         return Verdict(
             emergency=emergency,
-            emergency_reply=self._emergency_reply(signals, grades),
+            emergency_reply=emergency_reply,
             crisis=crisis,
             why=why,
             settled=settled,
