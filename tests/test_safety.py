@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import yaml
 
@@ -1972,3 +1974,39 @@ def test_a_question_about_a_fight_with_a_knife_is_not_an_emergency_now() -> None
 )
 def test_not_being_round_who_gets_my_things_and_the_viaduct(text: str, crisis: str | None) -> None:
     assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she keeps banging her head against the wall when shes stressed",
+        "i always punch the wall when im angry",
+        "my brother hits himself every time he loses at fifa and it scares me",
+    ],
+)
+def test_self_harm_told_as_a_habit_gets_a_helpline_without_999(text: str) -> None:
+    """A crisis that words call a habit: a small share for someone hurt now (the classifier's
+    reading of a wall, a fist) does not put the 999 line above the helpline."""
+    signals = net.scan(text)
+    assert signals.habit and signals.emergency is None, signals
+    verdict = SafetyPolicy().decide(
+        replace(signals, crisis=signals.crisis or "crisis_self_harm"),
+        {"self_harm": 0.87, "injured_now": 0.08, "crisis_and_injury": 0.03, "everyday": 0.02},
+    )
+    assert verdict.crisis is not None and verdict.emergency is None, verdict.why
+
+
+def test_a_habit_with_words_of_now_still_gets_999_above_the_helpline() -> None:
+    """ "keeps" does not calm a crisis whose words say it is happening now or how the body is."""
+    grades = {"self_harm": 0.6, "injured_now": 0.3, "crisis_and_injury": 0.1}
+    for text in [
+        "she keeps cutting and its still bleeding now",
+        "i always do this but ive taken the whole box this time and i feel dizzy",
+    ]:
+        signals = net.scan(text)
+        verdict = SafetyPolicy().decide(replace(signals, crisis="crisis_self_harm"), grades)
+        assert verdict.emergency is not None, (text, signals, verdict.why)
+    # without the habit words the same share puts the 999 line on top
+    plain_crisis = replace(net.scan("i hurt myself"), crisis="crisis_self_harm")
+    assert not plain_crisis.habit
+    assert SafetyPolicy().decide(plain_crisis, grades).emergency == "uncertain"
