@@ -1104,6 +1104,15 @@ _GAMES = (
 )
 # Everyday idioms that use dramatic words. Matches are removed before the rules run, so
 # "this song is killing me" is not read as danger.
+# Words after an everyday cut ("cut my hand on a", "cut myself shaving") that say it is not
+# small: "cut my hand on a broken bottle proper deep wont stop", "blood pissin out".
+_CUT_SERIOUS = (
+    rf"(?!{GAP}\b(?:not stopping|wont stop|pouring|gushing|deep|really bad|badly|so bad|blood everywhere|"
+    r"(?:pishing|pissing|spurting|squirting|loads of|so much|lots of) blood|"
+    r"blood (?:\w+ )?(?:pishing|pissing|pishin|pissin|pouring|gushing|spurting|squirting|everywhere)|"
+    r"soaked|soaking|stitches|squirting|spurting|gushing|pumping|"
+    r"cant (?:stop it|get it to stop)|(?:bleeding|bleedin) (?:loads|so much|a lot|everywhere|bad))\b)"
+)
 IDIOMS = [
     # betrayal, not a wound: "my best mate stabbed me in the back, he told everyone"
     r"\b(?:\w+ )?(?:stabbed|stabbing|knifed) (?:me |us |him |her |)in the back\b"
@@ -1149,13 +1158,10 @@ IDIOMS = [
     r"(?:is |s |)(?:about to |gonna |going to |)(?:dying|dead|died|die)\b",
     r"\b(?:could|would) (?:kill|murder|die) for\b|\bcould murder (?:a|an|some)\b",
     r"\bcut (?:my|his|her|their|your|ur) (?:own )?(?:hair|fringe|nails|losses)\b(?! on purpose)|"
-    r"\bcut (?:my|his|her|their|your|ur) (?:finger|thumb|hand)\b(?! on purpose)"
-    rf"(?!{GAP}\b(?:not stopping|wont stop|pouring|gushing|deep|really bad|badly|so bad|blood everywhere|"
-    r"(?:pishing|pissing|spurting|squirting|loads of|so much|lots of) blood|stitches|squirting|spurting|gushing|pumping|"
-    r"cant (?:stop it|get it to stop)|(?:bleeding|bleedin) (?:loads|so much|a lot|everywhere|bad))\b)",
+    rf"\bcut (?:my|his|her|their|your|ur) (?:finger|thumb|hand)\b(?! on purpose){_CUT_SERIOUS}",
     r"\bcut (?:myself|meself|masel|my finger|my hand|my thumb|my knee|my leg) "
-    r"(?:(?:on my \w+ )?(?:shaving|cooking|chopping)|by accident|accidentally|on (?:a|the|some))\b",
-    r"\b(?:shaving|cooking|chopping)\b.*\bcut (?:myself|meself|masel)\b",
+    rf"(?:(?:on my \w+ )?(?:shaving|cooking|chopping)|by accident|accidentally|on (?:a|the|some))\b{_CUT_SERIOUS}",
+    rf"\b(?:shaving|cooking|chopping)\b.*\bcut (?:myself|meself|masel)\b{_CUT_SERIOUS}",
     r"\bcut (?:the crap|it out|class|school|lessons?|down|back)\b|\bcutting (?:down|back|class|school|lessons?)\b",
     r"\b(?:knife and fork|butter knife|butter with a knife)\b",
     r"\b(?:fortnite|cod|call of duty|csgo|cs2|valorant|roblox|minecraft|fifa|gta|game|games|skin|skins) "

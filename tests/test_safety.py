@@ -2010,3 +2010,28 @@ def test_a_habit_with_words_of_now_still_gets_999_above_the_helpline() -> None:
     plain_crisis = replace(net.scan("i hurt myself"), crisis="crisis_self_harm")
     assert not plain_crisis.habit
     assert SafetyPolicy().decide(plain_crisis, grades).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cut my hand on a smashed glass really deep and it wont stop",
+        "cut myself on the lawnmower blade, its soaked through my sock",
+        "my brother cut his thumb on the mandolin, blood gushing out of it",
+        "cut myself cooking and the blood is pouring out",
+    ],
+)
+def test_an_everyday_cut_that_words_call_serious_is_not_taken_for_an_idiom(text: str) -> None:
+    """ "cut my hand on a" is an everyday phrase only while nothing says the cut is bad: with no
+    rule left the classifier decides, and an idiom would have stopped it giving 999."""
+    signals = net.scan(text)
+    assert not signals.idiom, signals
+    sure = {"injured_now": 0.99, "everyday": 0.01}
+    assert SafetyPolicy().decide(signals, sure).emergency == "clear"
+
+
+@pytest.mark.parametrize(
+    "text", ["cut my finger on a bit of paper lol", "cut myself shaving, tiny nick"]
+)
+def test_a_small_everyday_cut_is_still_an_idiom(text: str) -> None:
+    assert net.scan(text).idiom
