@@ -468,7 +468,7 @@ EMERGENCY_INJURY = [
     rf"hes been|shes been|theyve been|boys been|mates been|s been) "
     rf"(?:(?!getting |gonna |going |about |gna )\w+ )?{STABBED}\b",
     rf"\b{OTHER} (?:just |has |have |)?{STABBED} (?:me|him|her|them|my \w+|someone|somebody|a \w+)\b",
-    rf"\bwith (?:a |an |the |his |her |their )?{KNIFE} (?:to|at|in|against) (?:him|her|them|me|us|my \w+)\b",
+    rf"\bwith (?:a |an |the |his |her |their )?{KNIFE} (?:to|at|in|against) (?:him|her|them|me|us|my (?!hands?\b)\w+)\b(?! hands?\b)",
     # someone is not responding after violence
     rf"\b{OTHER}\b(?: \w+){{0,8}} {UNRESPONSIVE}\b",
     rf"\b{OTHER} (?:is |s |)(?:going|gone|turning|turned) (?:white|pale|grey|gray|blue|cold)\b",
@@ -741,8 +741,12 @@ EMERGENCY_DANGER = [
     r"\b(?:theres|there is|there s|there are|theres been) (?:a |)(?:\w+ )?(?:knife fight|fight with (?:knives|"
     r"a knife|blades|a blade|machetes|a machete))\b",
     # "guy across the street has a knife in his hand"
-    rf"\b{OTHER}\b(?: \w+){{0,6}} (?:has|have|got|has got|holding|holdin)(?: got|) (?:a |an |the |){KIND}{KNIFE} "
-    r"in (?:his|her|their) hands?\b",
+    rf"\b{OTHER}\b(?: \w+){{0,6}} (?:has|have|got|has got|holding|holdin|with|wiv|wi|wid)(?: got|) "
+    rf"(?:a |an |the |){KIND}{KNIFE} in (?:his|her|their) hands?\b",
+    # a knife held to someone: "i can see a guy holdin a knife to a girls face"
+    r"\b(?:holding|holdin|holds|held|pointing|pointin|pointed|putting|puttin|put|pressing|pressed|got) "
+    rf"(?:a |an |the |his |her |their |){KIND}{KNIFE} (?:to|at|against|on) (?:a |the |his |her |their |my |me |"
+    r"ma |our |some |this |that |)(?:\w+ |\w+ s )?(?:face|throat|neck|chest|head|belly|stomach|side|ribs)\b",
     # robbed at knifepoint: "has a knife in his waistband and is telling me to empty my pockets"
     rf"\b{KNIFE}\b{GAP}\b(?:empty (?:my|me|our|your|ur) pockets|hand (?:it |them |)over|give (?:him|them|me|us|it) "
     r"(?:my|me|our|your|ur) (?:phone|money|bag|wallet|stuff|bike|jacket|coat|watch|chain|trainers|shoes|card))\b|"
