@@ -370,8 +370,9 @@ def train_both(
 ) -> list[tuple[Path, float]]:
     """Both models at once, each archive with the seconds it took: the safety classifier in a
     second process, so that each keeps a core busy (on 2 cores this takes about as long as
-    the slower of the two instead of both). The second process keeps Rasa's training cache in
-    a folder of its own, so the two never write the same cache database."""
+    the slower of the two instead of both). Rasa still opens its training cache's database
+    (nothing goes into it: `_without_training_cache`), so the second process has a folder of
+    its own, and the two never open the same database."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
