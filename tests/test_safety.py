@@ -508,6 +508,9 @@ def test_the_same_words_in_an_everyday_way_are_not_an_emergency(text: str) -> No
         "that man by the cashpoint has a knife in his hand",
         "hes holding a blade to my mates neck telling him to hand over his phone",
         "he pulled a knife and said give me your phone",
+        "some guy by the shops is holding a blade to a lads neck right in front of me",
+        "theres a woman outside the co-op with a knife in her hand shouting at people",
+        "hes pointing a knife at my mates chest and i dont know what to do",
     ],
 )
 def test_a_witness_to_a_knife_out_and_a_robbery_at_knifepoint_are_danger_now(text: str) -> None:
@@ -523,6 +526,9 @@ def test_a_witness_to_a_knife_out_and_a_robbery_at_knifepoint_are_danger_now(tex
         "i saw a lad pull a knife last year at the fair",
         "there was a fight with knives in our town last weekend",
         "my dad showed his new knife to the neighbour",
+        "last week a lad held a knife to my neck",
+        "what do i do if someone holds a knife to my throat",
+        "my mum held the knife to the bread and cut it",
     ],
 )
 def test_a_knife_out_asked_about_over_or_shown_at_home_is_not_danger_now(text: str) -> None:
@@ -2035,30 +2041,3 @@ def test_an_everyday_cut_that_words_call_serious_is_not_taken_for_an_idiom(text:
 )
 def test_a_small_everyday_cut_is_still_an_idiom(text: str) -> None:
     assert net.scan(text).idiom
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "some guy by the shops is holding a blade to a lads neck right in front of me",
-        "theres a woman outside the co-op with a knife in her hand shouting at people",
-        "hes pointing a knife at my mates chest and i dont know what to do",
-    ],
-)
-def test_a_knife_held_to_someone_or_in_a_hand_now_is_danger_now(text: str) -> None:
-    signals = net.scan(text)
-    assert signals.emergency == "emergency_help" and signals.emergency_now, signals
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "last week a lad held a knife to my neck",
-        "what do i do if someone holds a knife to my throat",
-        "my mum held the knife to the bread and cut it",
-    ],
-)
-def test_a_knife_held_to_someone_that_is_over_asked_about_or_bread_is_not_danger_now(
-    text: str,
-) -> None:
-    assert not net.scan(text).emergency_now
