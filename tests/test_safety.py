@@ -293,6 +293,84 @@ def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "someone was creeping behind me on the path, turned out it was just my neighbour",
+        "thought a man was following me from the bus stop, turns out it was my uncle",
+        "heard someone at the back window at midnight, it was only my brother, forgot his keys",
+    ],
+)
+def test_a_scare_that_turned_out_to_be_someone_harmless_gets_no_999_from_the_classifier_alone(
+    text: str,
+) -> None:
+    signals = net.scan(text)
+    assert signals.resolved
+    unsure = {"danger_now": 0.6, "everyday": 0.4}
+    assert SafetyPolicy().decide(replace(signals, emergency=None), unsure).emergency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the person it turned out to be is the trouble
+        "someone is banging on the door, turns out its my dad and hes drunk and angry",
+        "theres someone at the window, its only my ex, hes back",
+        "thought it was just a lad from school but hes still following me",
+        "turns out it was my stepdad and hes smashing the kitchen up",
+    ],
+)
+def test_a_scare_that_turned_out_to_be_someone_who_is_the_danger_is_not_over(text: str) -> None:
+    assert not net.scan(text).resolved
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin jumped out from behind the sofa and scared me half to death lol",
+        "she slipped on the ice outside school but shes fine now",
+        "our dog ate a sock and threw it back up, now hes fine running round the garden",
+        "the lads were wrestling on the trampoline and one got a fat lip, theyre all laughing about it",
+        "someone was shouting outside at 2am 😂 just the neighbours singing",
+    ],
+)
+def test_a_light_tone_keeps_the_classifier_alone_from_giving_999(text: str) -> None:
+    """A laugh, "nvm", or "shes fine now": with no rule, an unsure or fairly sure classifier
+    gives no 999 line, and the NLU model's emergency intents are kept out (settled)."""
+    signals = net.scan(text)
+    assert signals.light and signals.emergency is None and signals.crisis is None
+    for grades in ({"danger_now": 0.5, "everyday": 0.5}, {"injured_now": 0.9, "everyday": 0.1}):
+        verdict = SafetyPolicy().decide(signals, grades)
+        assert verdict.emergency is None and verdict.settled
+
+
+@pytest.mark.parametrize(
+    ("text", "grades"),
+    [
+        # a laugh in a crisis is not a light tone
+        ("took a whole strip of my mums tablets about an hour ago lol", {"crisis_and_injury": 0.6}),
+        (
+            "ngl i dont want to be here anymore, been cutting tonight haha",
+            {"crisis_and_injury": 0.5},
+        ),
+        # the laugh is taken back
+        ("im fine lol. actually no, same van has driven past me three times", {"danger_now": 0.5}),
+        # the classifier is all but certain
+        ("my brother fell off the top bunk haha and hes gone all floppy", {"injured_now": 0.97}),
+    ],
+)
+def test_a_light_tone_never_hides_a_crisis_a_retraction_or_a_certain_classifier(
+    text: str, grades: dict[str, float]
+) -> None:
+    """Read as if no rule had fired (the classifier alone), the message gets the same 999 as it
+    would with no laugh in it."""
+    grades = {**grades, "general": round(0.9 - sum(grades.values()), 2), "everyday": 0.1}
+    signals = replace(net.scan(text), emergency=None)
+    verdict = SafetyPolicy().decide(signals, grades)
+    assert verdict.emergency is not None
+    assert verdict == SafetyPolicy().decide(replace(signals, light=False), grades)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "an old man on the bus keeps touching my thigh",
         "a car keeps crawling next to me and the bloke keeps shouting get in",
         "a van keeps pulling up next to me asking if i want a lift",
