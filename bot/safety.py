@@ -193,6 +193,16 @@ ENDING = (
 # reads them either way round.
 ALLERGEN_FOOD = r"(?:nut|nuts|peanut|peanuts|satay|sesame|shellfish|prawns?)"
 SWELLING_PART = r"(?:throat|tongue|lips?|face|mouth) (?:is |s |are |re |feels |feel |)(?:\w+ )?"
+# A heart attack: chest pain, and an arm or jaw gone numb, or sweat (not breath alone: "my
+# chest hurts after running, cant catch my breath").
+CHEST_PAIN = (
+    r"(?:chest|chests) (?:is |s |feels |feel |has |)(?:\w+ )?(?:tight|tightening|pain|pains|hurting|hurts|"
+    r"crushing|crushed|heavy|squeezing|squeezed|killing)|(?:pain|pains|tightness|crushing) in (?:my|his|her|their|me|ma) chest"
+)
+HEART_SIGN = (
+    r"(?:left |)(?:arm|arms|jaw) (?:is |s |has |have |)(?:gone |going |feels |feel |)(?:all |really |proper |)"
+    r"(?:dead|numb|tingly|tingling|heavy|weird)|(?:sweating|sweaty|clammy|grey|gray)"
+)
 # A stroke: speech or an arm that fails, and the face or arm that shows it, either way round.
 STROKE_SPEECH = r"(?:cant|can not|cannot) (?:get (?:his|her|their) words out|speak properly|lift (?:his|her|their) arm)"
 STROKE_SIGN = r"(?:face|arm|droop\w*|one side)"
@@ -388,6 +398,18 @@ MEDICAL = [
     r"(?:hip|neck|back|spine|leg|pelvis|skull)|not moving|hit (?:his|her|their|my) head)\b",
     r"\b(?:bone|bones) (?:is |are |s |)(?:sticking out|poking out|showing|showin|through (?:the|his|her|my) skin)\b|"
     r"\b(?:can see|you can see|i can see) (?:the |his |her |my |me |)bone\b",
+    # a heart attack: chest pain and an arm or jaw that goes numb, or sweat, either way
+    # round ("my chest is really tight and my left arm has gone dead"), or someone who thinks one
+    # is happening ("i think my dad is having a heart attack"; not "mums having a heart attack
+    # over my hair", nor "nearly gave me a heart attack")
+    rf"\b(?:{CHEST_PAIN})\b{GAP}\b(?:{HEART_SIGN})\b|\b(?:{HEART_SIGN})\b{GAP}\b(?:{CHEST_PAIN})\b",
+    r"\b(?:think|thinks|reckon) (?:\w+ ){1,3}(?:having|havin) a heart attack\b"
+    r"(?! (?:at|over|when|cos|coz|because|lol|haha|if|about))",
+    # a fit that goes on: "having a fit, been going over 5 minutes"
+    rf"\b(?:fitting|(?:having|havin|had|gone into|went into|in) a (?:fit|seizure)(?! of)|seizure|convulsing|convulsions)\b"
+    rf"{GAP}\b(?:(?:been going|going on|lasted|lasting|"
+    r"for|over|more than|longer than|past) (?:for |on |)(?:over |more than |nearly |about |like |)"
+    r"(?:5|five|[6-9]|six|seven|eight|ten|[1-9][0-9]) ?(?:mins?|minutes?)|(?:another|second|third) (?:one|fit|seizure))\b",
     # a stroke: "her face has gone all droopy on one side", "cant get his words out, his arm is weak"
     r"\b(?:face|mouth|smile) (?:is |has |s |)(?:gone |going |)(?:all |a bit |)(?:droopy|drooping|dropped|lopsided|"
     r"wonky|slanted)(?: (?:on|down) one side)?\b(?! (?:in|on) (?:the|a|my|her|his) (?:photo|pic|picture|selfie|filter))",

@@ -714,6 +714,23 @@ def test_plans_pills_kept_back_urges_quitting_life_and_bridges_are_a_crisis(
 @pytest.mark.parametrize(
     "text",
     [
+        "my chest hurts after the bleep test and i cant catch my breath",
+        "chest day at the gym, my arms are dead now",
+        "had my jab at school and my arm feels dead",
+        "mum is having a heart attack over the phone bill",
+        "you nearly gave me a heart attack jumping out like that",
+        "my mum threw a fit for like 10 minutes because i was late",
+        "my little brother had a fit of the giggles for five minutes straight",
+    ],
+)
+def test_everyday_chest_arms_and_fits_are_not_medical(text: str) -> None:
+    signals = net.scan(text)
+    assert not signals.medical and signals.emergency is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "my little cousin drank some of the stuff from under the sink and now hes dizzy",
         "she swallowed the purple liquid out the cupboard under the sink",
         "my sister drank the bottle thinking it was juice but it was washing up stuff",
@@ -725,6 +742,12 @@ def test_plans_pills_kept_back_urges_quitting_life_and_bridges_are_a_crisis(
         "the knife slipped and went straight into his thigh",
         "her sleeve caught fire on the hob",
         "im standing on the edge of the car park roof and i dont want to get down",
+        # a heart attack, and a fit that goes on
+        "my nans chest is really tight and her left arm has gone numb",
+        "dads sat on the sofa all grey and sweaty saying theres a crushing pain in his chest",
+        "i think my grandad is having a heart attack what do i do",
+        "my little brother is having a seizure and its been going on for over 5 minutes",
+        "shes had a fit and now shes having another one",
     ],
 )
 def test_poison_collapse_blue_lips_a_knife_in_a_body_and_fire_are_medical(text: str) -> None:
