@@ -2111,7 +2111,9 @@ class SafetyPolicy:
                  having an ordinary day, whatever the classifier reads).
     A weak rule's emergency ("bleeding", "got juked", "hiding") is clear when now >= now_clear
     and everyday < everyday_veto, uncertain when now >= weak_uncertain and everyday <
-    drop_at, and otherwise dropped.
+    drop_at (unsure_everyday when an idiom was taken out, the scare is said to be over or the
+    tone is light: on writers left out in groups, 2 fewer false 999s of 115, no emergency
+    lost), and otherwise dropped.
     Without a rule, now >= now_alone is clear and now >= now_uncertain uncertain; a rule
     whose event is over (time words) is uncertain when now >= now_uncertain. That guess, and
     the 999 line on a crisis below, are not made when everyday >= unsure_everyday (the
@@ -2197,6 +2199,8 @@ class SafetyPolicy:
             and emergency_reply == "emergency_help"
             and not (signals.medical or signals.plain_harm)
         )
+        # a laugh in a crisis is not a light tone ("took stuff to end it... haha")
+        light = signals.light and crisis is None and now < self.thing_sure
         emergency: Urgency | None = None
         why = ""
         if signals.emergency_now and not signals.weak:
@@ -2223,7 +2227,11 @@ class SafetyPolicy:
         elif signals.emergency_now:
             if now >= self.now_clear and everyday < self.everyday_veto:
                 emergency, why = "clear", "a weak rule fired and the classifier agrees"
-            elif now >= self.weak_uncertain and everyday < self.drop_at and not signals.minor:
+            elif (
+                now >= self.weak_uncertain
+                and everyday < (self.unsure_everyday if calmed or light else self.drop_at)
+                and not signals.minor
+            ):
                 emergency, why = "uncertain", "a weak rule fired and the classifier is unsure"
             else:
                 why = "a weak rule fired on an everyday use of the words"
@@ -2231,8 +2239,6 @@ class SafetyPolicy:
         # it reads as an ordinary day as much as not, or the words say the injury is small
         doubt = everyday >= self.unsure_everyday or signals.minor or signals.trivial
         alone = signals.emergency is None  # no rule fired: the classifier alone
-        # a laugh in a crisis is not a light tone ("took stuff to end it... haha")
-        light = signals.light and crisis is None and now < self.thing_sure
         if alone and (calmed or light):
             doubt = True
         habit = signals.habit and not (signals.still or signals.body_now)

@@ -342,6 +342,24 @@ def test_a_light_tone_keeps_the_classifier_alone_from_giving_999(text: str) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "without"),
+    [
+        ("someone is in the garden!! oh its the window cleaner", "someone is in the garden!!"),
+        ("hiding from my mum cos i broke her mug haha", "hiding from my mum cos i broke her mug"),
+    ],
+)
+def test_a_weak_rule_said_to_be_nothing_or_in_a_light_tone_needs_less_to_be_dropped(
+    text: str, without: str
+) -> None:
+    """Half sure it is an ordinary day: the 999 line stays without the words that calm it."""
+    unsure = {"danger_now": 0.2, "general": 0.25, "everyday": 0.55}
+    calmed, plain_signals = net.scan(text), net.scan(without)
+    assert calmed.weak and plain_signals.weak
+    assert SafetyPolicy().decide(calmed, unsure).emergency is None
+    assert SafetyPolicy().decide(plain_signals, unsure).emergency == "uncertain"
+
+
+@pytest.mark.parametrize(
     ("text", "grades"),
     [
         # a laugh in a crisis is not a light tone
