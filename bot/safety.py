@@ -1446,7 +1446,7 @@ _TROUBLE_AFTER = re.compile(
 # is fine", "theyre all laughing about it"). With no rule, the classifier alone gives no 999 then,
 # unless later words take it back ("lol. actually no", "jk").
 _LIGHT = re.compile(
-    r"(?:\b(?:lol+|lool+|lmao+|lmfao+|rofl|(?:ha){2,}h?|a?haha\w*|hehe\w*|nvm|never ?mind)\b|😂|🤣|😆|😹)|"
+    r"(?:\b(?:lol+|lool+|lmao+|lmfao+|rofl|(?:ha){2,}h?|a?haha\w*|hehe\w*|nvm|never ?mind)\b|😂|🤣)|"
     r"\b(?:(?:hes|shes|theyre|he is|she is|they are|he s|she s|they re|its|it s|were|we are|we re) "
     r"(?:fine|grand|ok|okay|alright|all right|all good|sound|grand now|fine now)|"
     r"now (?:hes|shes|theyre|he is|she is|they are|its|it is) (?:fine|grand|ok|okay|alright|all good)|"

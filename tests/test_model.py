@@ -143,8 +143,10 @@ def test_blind_writers_crises_all_get_a_helpline(blind: generalisation.Scores) -
 # classifier's solver run to the end (max_iter 300), took it to 5 of 327 (0.0153). Writers t125
 # to t188 and t247 to t254 (stop 28) took it to 6 of 327 (0.0183): they caught 14 more of 1,455
 # emergencies and gave 6 fewer false 999s on 3,178 everyday messages of test writers
-# (nlu/WRITERS.md), and on the blind writers one more.
-FALSE_999_CEILING = 0.019
+# (nlu/WRITERS.md), and on the blind writers one more. A light tone ("lol", "shes fine now") and
+# a scare that turned out to be someone harmless (stop 29, bot/safety.py) took it back to 5 of
+# 327 (0.0153).
+FALSE_999_CEILING = 0.016
 
 
 def test_false_999s_on_everyday_messages_stay_under_the_measured_rate(
