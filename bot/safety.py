@@ -578,6 +578,13 @@ VIOLENT_HOME = (
 NO_WAY_OUT = r"(?:stuck|trapped|cant get (?:out|the door open|the doors open))"
 WATERS = r"(?:waters?|floods?|rivers?)"
 EMERGENCY_DANGER = [
+    # followed, said by the pace: "i sped up he sped up", "i walk faster he walk faster too",
+    # "crossed the road and so did they"
+    r"\b(?:i|we) (?:sped up|speed up|speeded up|walk faster|walked faster|started walking faster|"
+    r"crossed the road|cross the road|started running|start running|ran|run)\b(?: \S+){0,3}? "
+    r"(?:and |an |n |but |)(?:so did (?:he|she|they|them)|(?:he|she|they|them|the \w+) (?:\w+ )?"
+    r"(?:sped up|speeds up|speed up|did too|did as well|walk faster|walks faster|walked faster|crossed|cross|"
+    r"started running|ran|run|runs) ?(?:too|as well|after (?:me|us)|)\b)",
     # someone has a knife out now
     rf"\b{OTHER} (?:is |are |s |re |has |have |)?(?:got |has got |have got |just |)?"
     rf"(?:pulled |pulling |pulled out |waving |holding |brandishing |got out |took out |has |have |with |)"
@@ -1121,7 +1128,15 @@ EMERGENCY_DANGER_WEAK = [
     r"hair|neck|throat|hood|coat|jacket|top))\b",
     r"\b(?:smashed|smashing|broke|breaking|tried|trying|tryin|rattling) (?:the |a |our |my )"
     r"(?:back |front |kitchen |bedroom |)(?:window|windows|door|handle|door handle|lock)\b",
-    r"\b(?:a |the )?(?:car|van|moped|bike)s? (?:keeps?|that|thats|is|has been) \w*\s?(?:following|driving past|circling|waiting)\b",
+    r"\b(?:a |the )?(?:car|van|moped|bike)s? (?:keeps?|that|thats|is|has been) \w*\s?(?:following|driving past|circling|waiting|"
+    r"doing laps|going past|coming past|driving round|going round)\b",
+    r"\bsame (?:car|van|motor|moped|bikes?) (?:\w+ ){0,3}(?:past|round|by) (?:me |us |)(?:\w+ ){0,2}(?:\d+|two|three|four|"
+    r"five|few|couple of|several|loads of) times\b",
+    # cornered: "cornered under the bridge by the canal 3 of em"
+    rf"\b(?:{INTRUDER}|my ex|(?:his|her) ex|ex) (?:is |s |are |re |keeps |)(?:trying|tryna|tryin) (?:to |)get in "
+    r"(?:through |thru |)(?:my|our|the|me|ma) (?:bedroom |back |front |kitchen |)(?:window|door|house|flat|room)\b",
+    r"\b(?:im|i am|i m|were|we are|we re|got|been|just got|getting) cornered\b|^cornered\b|"
+    r"\bcornered (?:in|under|by|at|behind|near|down|up)\b",
 ]
 
 _GAMES = (
@@ -1364,7 +1379,11 @@ _REAL_DANGER = re.compile(
     r"not making sense|stung|climbed in|broke in|"
     r"broken in|breaking in|break in|pulled a|pulled out|car boot|boot of|kidnap\w*|took me|going purple|"
     rf"going blue|turning blue|on the floor|ambulance|police|hospital|this is real|not a joke|{HEAVY_BLEEDING}|"
-    rf"{INTRUDER} (?:is |are |s |re |)(?:trying|tryna) to (?:get|break) in)\b"
+    rf"{INTRUDER} (?:is |are |s |re |)(?:trying|tryna) to (?:get|break) in|"
+    # a person keeping pace: "i sped up he sped up", "crossed the road and so did they" (whatever
+    # the place is called: "since cows high street")
+    r"(?:he|she|they) (?:\w+ )?(?:sped up|speeds up|speed up)|"
+    r"(?:sped up|speed up|walked faster|walk faster|crossed the road|cross the road) (?:and |an |n |)so did (?:he|she|they))\b"
 )
 # Blood in quantity: real, unless it is in a story ("so much blood in macbeth").
 _BLOODSHED = re.compile(r"\b(?:covered in blood|blood on the|blood everywhere|pool of blood)\b")
@@ -1795,6 +1814,8 @@ _DIALECT = {
     "oor": "our",
     "wir": "our",
     "wor": "our",
+    "frit": "frightened",
+    "frew": "through",
     "summat": "something",
     "sumthin": "something",
     "sumthing": "something",

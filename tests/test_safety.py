@@ -574,11 +574,38 @@ def test_threats_by_a_person_are_strong_and_figures_of_speech_weak(text: str, we
         ("my nan is jerking on the floor", "emergency_first_aid"),
         ("her eyes keep rolling back", "emergency_first_aid"),
         ("my mate passed out after getting slashed on the arm", "emergency_first_aid"),
+        # followed, told by the pace (whatever the place is called)
+        ("a man got off the bus after me, i walked faster and he walked faster", "emergency_help"),
+        (
+            "some lads behind me past the cows field, i crossed the road and so did they",
+            "emergency_help",
+        ),
+        ("bloke behind me since the horse fair, i sped up he sped up", "emergency_help"),
     ],
 )
 def test_more_ways_of_saying_danger_or_an_injury_now(text: str, reply_id: str) -> None:
     signals = net.scan(text)
     assert signals.emergency == reply_id and signals.emergency_now and not signals.weak, signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the same van has driven past us like 5 times now",
+        "a car keeps doing laps round the car park where im waiting",
+        "im cornered in the alley behind the chippy",
+        "my ex is trying to get in through my bedroom window",
+        "sumone is tryna get in frew the back door im frit",
+    ],
+)
+def test_a_car_going_round_cornered_or_someone_getting_in_is_danger_the_classifier_weighs(
+    text: str,
+) -> None:
+    """Weak rules: the words are sometimes everyday, so the classifier decides how sure."""
+    signals = net.scan(text)
+    assert signals.emergency == "emergency_help" and signals.emergency_now and signals.weak
+    agrees = {"danger_now": 0.6, "everyday": 0.4}
+    assert SafetyPolicy().decide(signals, agrees).emergency == "clear"
 
 
 @pytest.mark.parametrize(
@@ -727,6 +754,21 @@ def test_plans_pills_kept_back_urges_quitting_life_and_bridges_are_a_crisis(
     text: str, crisis: str | None
 ) -> None:
     assert net.scan(text).crisis == crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i sped up to get to the front of the lunch queue and he sped up too, we both got chips",
+        "got cornered by my nan at the party asking about my grades",
+        "the same car went past my window loads of times cos its my dad learning to park",
+    ],
+)
+def test_a_race_a_nan_or_a_car_parking_is_not_danger(text: str) -> None:
+    """Weak rules at most, and with the classifier sure it is an ordinary day, no 999."""
+    signals = net.scan(text)
+    assert signals.emergency is None or signals.weak
+    assert SafetyPolicy().decide(signals, {"everyday": 0.95, "general": 0.05}).emergency is None
 
 
 @pytest.mark.parametrize(
