@@ -440,9 +440,12 @@ MEDICAL = [
     # fumes or smoke, and breathing: "the chlorine alarm is going off, cant breathe"
     rf"\b(?:gas|fumes|smoke|chlorine|chemicals?)\b{GAP}\b(?:cant|can not|cannot|struggling to|hard to|hurts to) "
     r"(?:breathe|breath)\b",
-    # how many pills nobody knows: "ate some tablets from mums bag, i dont know how many"
+    # how many pills nobody knows: "ate some tablets from mums bag, i dont know how many", "took
+    # pills. idk how many" (not "not sure how many youre meant to take")
     rf"\b(?:pills|tablets|meds|medicine|medication|paracetamol|painkillers)\b{GAP}\b(?:dont|do not|didnt|not sure|"
-    r"no idea|cant tell|dunno) (?:know )?how many\b|"
+    r"no idea|cant tell|dunno|idk|lost count of) (?:know )?how many\b"
+    r"(?! (?:youre|you are|your|you|u|ur|im|i am|i m|were|we are|we re|one|people|kids|someone) "
+    r"(?:meant|supposed|allowed|can|should|could|need|is|are))|"
     rf"\b(?:dont|do not) know how many (?:pills|tablets|meds|paracetamol|painkillers|(?:he|she|they|i) (?:took|had|ate|"
     r"swallowed|take|eat))\b",
     rf"\b(?:pills|tablets|meds|medicine)\b{GAP}\b(?:he|she|they|i)(?: \w+)? (?:think|thinks|thought|thinking) "

@@ -781,9 +781,10 @@ def test_a_race_a_nan_or_a_car_parking_is_not_danger(text: str) -> None:
         "you nearly gave me a heart attack jumping out like that",
         "my mum threw a fit for like 10 minutes because i was late",
         "my little brother had a fit of the giggles for five minutes straight",
+        "took some ibuprofen for my period pain, not sure how many youre meant to have",
     ],
 )
-def test_everyday_chest_arms_and_fits_are_not_medical(text: str) -> None:
+def test_everyday_chest_arms_fits_and_doses_are_not_medical(text: str) -> None:
     signals = net.scan(text)
     assert not signals.medical and signals.emergency is None
 
@@ -808,6 +809,7 @@ def test_everyday_chest_arms_and_fits_are_not_medical(text: str) -> None:
         "i think my grandad is having a heart attack what do i do",
         "my little brother is having a seizure and its been going on for over 5 minutes",
         "shes had a fit and now shes having another one",
+        "swallowed a load of tablets. idk how many",
     ],
 )
 def test_poison_collapse_blue_lips_a_knife_in_a_body_and_fire_are_medical(text: str) -> None:
