@@ -889,11 +889,30 @@ def test_money_brambles_and_toys_raise_nothing(text: str) -> None:
         "in year 9 a boy pulled a blade on me at the gates",
         "back in yr 10 someone followed me home from school with a knife",
         "my brother was in a coma after he got jumped, he is walking again",
+        # Scottish school years, Scots "wis", and past words that "right now", "ring an
+        # ambulance" or "chasing me" no longer outweigh
+        "back in s2 a lad pulled a knife on me at the bus stop",
+        "when ah wis 12 ma cousin took an overdose, hes aw right noo",
+        "my nan had a seizure at christmas and we had to ring an ambulance, shes fine now",
+        "a few weeks ago someone was chasing me through the park, i got away",
+        "someone pulled a blade on my mate at easter dont think hes been out since",
     ],
 )
 def test_school_years_and_a_coma_that_is_over_are_past(text: str) -> None:
     signals = net.scan(text)
     assert signals.past and not signals.emergency_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone was chasing me earlier and now hes outside my house",
+        "i fell over yesterday and now my mate has collapsed and isnt breathing right now",
+        "we need an ambulance, my dad had a fit last week and now hes having another one",
+    ],
+)
+def test_past_words_do_not_hide_what_is_happening_now(text: str) -> None:
+    assert net.scan(text).emergency_now
 
 
 def test_being_in_a_school_year_now_is_not_past() -> None:
