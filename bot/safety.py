@@ -1241,7 +1241,16 @@ IDIOMS = [
     r"crisps|nuggets|biscuits|cookies|doughnuts|donuts|pasta|cheese|sunshine|vitamin d|"
     r"fizzy|coffee|red bull|monster|energy drinks?|netflix|tiktok|youtube|anime|revision|carbs|pizza|cake|"
     r"irn bru|fanta|pepsi|tango|lucozade|tea|christmas|(?:the )?(?:christmas )?decorations|glitter|fake tan|perfume|"
-    r"lynx|kpop|k pop)\b",
+    r"lynx|kpop|k pop|bubble tea|easter eggs|screen time|screens|carbs|adverts|ads|"
+    r"snacks|sprinkles|junk food|maccies|mcdonalds|kfc|greggs|gaming|homework|exams)\b"
+    rf"(?! (?:to|and|an|n) end)(?! (?:and|an|n|with|plus) (?:\w+ )?(?:{MEDICINES}|vodka|alcohol|drink))",
+    # "sugar overdose", "an overdose of carbs", "fifa is an overdose of adverts", "put an
+    # overdose of fabric softener in the wash" (not salt, caffeine or anything swallowed to harm)
+    r"\b(?:sugar|carb|carbs|chocolate|screen time|cuteness|drama|sass) (?:overdose|od)\b|"
+    r"\b(?:an |a |)overdose of (?:carbs|sugar|adverts|ads|drama|homework|cuteness|"
+    r"chocolate|sweets|haribo|glitter|fake tan|perfume|lynx)\b(?! (?:to|and|an|n) end)|"
+    r"\b(?:an |a |)overdose of (?:fabric softener|washing powder|conditioner|bleach) (?:in|into) (?:the |my |our |)"
+    r"(?:wash|washing|washer|machine|washing machine)\b",
     # help with a task, not a cry for help: "can someone help me understand equations"
     r"\b(?:help|helping|helps) (?:me |us |him |her |)(?:to |)(?:understand|revise|learn|study|spell|write|work out|"
     r"figure out|choose|pick|decide|practise|practice|plan|cook|bake|set up|install)\b|"

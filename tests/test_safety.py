@@ -1609,6 +1609,10 @@ def test_a_deep_burn_is_medical_but_a_lit_splint_and_pale_skin_are_not(
         "my little sister keeps following me around everywhere",
         "my cousins chased me all round the garden with super soakers",
         "think i overdosed on lucozade before the race",
+        "overdosed on easter eggs at my nans and felt rank all day",
+        "proper sugar overdose after the party",
+        "that new game is an overdose of adverts",
+        "mum put an overdose of fabric softener in the washing machine, everything stinks",
     ],
 )
 def test_money_bleeding_homework_and_laughing_too_hard_to_breathe_are_idioms(text: str) -> None:
@@ -1627,6 +1631,12 @@ def test_money_bleeding_homework_and_laughing_too_hard_to_breathe_are_idioms(tex
         ("a man keeps following me around the shop", "emergency_help"),
         ("they chased me with a knife round the estate", "emergency_help"),
         ("my brother overdosed on his tablets", "emergency_first_aid"),
+        # salt, caffeine pills and anything swallowed from the cupboard are real overdoses, and
+        # sweets "to end it" are not sweets
+        ("ive overdosed on salt water", "emergency_first_aid"),
+        ("overdosed on caffeine pills and my heart is going mad", "emergency_first_aid"),
+        ("my little brother overdosed on fabric softener", "emergency_first_aid"),
+        ("overdosed on sweets and paracetamol to end it", "emergency_first_aid"),
     ],
 )
 def test_the_same_words_in_danger_are_no_idiom(text: str, reply_id: str) -> None:
