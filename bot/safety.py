@@ -1933,10 +1933,14 @@ def _resolved(norm: str) -> bool:
         and not _DANGER_WORDS.search(after)
         and not _HAPPENING.search(after)
         and not _TROUBLE_AFTER.search(after)
-        and not _SERIOUS.search(norm)
-        and not _REAL_DANGER.search(norm)
-        and not _BLOODSHED.search(norm)
+        and not _serious(norm)
     )
+
+
+def _serious(norm: str) -> bool:
+    """A weapon, a stabbing, real danger or blood in quantity anywhere in the message: no
+    calming word outweighs them."""
+    return bool(_SERIOUS.search(norm) or _REAL_DANGER.search(norm) or _BLOODSHED.search(norm))
 
 
 def _light(norm: str) -> bool:
@@ -1945,12 +1949,7 @@ def _light(norm: str) -> bool:
     ends = [match.end() for match in _LIGHT.finditer(norm)]
     if not ends:
         return False
-    return not (
-        _TAKEN_BACK.search(norm[ends[-1] :])
-        or _SERIOUS.search(norm)
-        or _REAL_DANGER.search(norm)
-        or _BLOODSHED.search(norm)
-    )
+    return not (_TAKEN_BACK.search(norm[ends[-1] :]) or _serious(norm))
 
 
 def _first_emergency(norm: str, filtered: Prefilter, found: int) -> tuple[str, str, str] | None:
