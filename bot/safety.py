@@ -1464,8 +1464,9 @@ _RESOLVED = re.compile(
     r"(?:its|it was|it s|theyre|they are|they were|turned out) (?:just|only) (?:them |him |her |the lads |the boys |"
     r"the kids |)(?:playing|messing|mucking about|having a laugh|play fighting|play fight|doing \w+ moves)|"
     # "turns out it was my cousin", "it was just a lad goin to the same shop": someone known, or
-    # a passer-by, after "just", "only" or "turned out"
-    r"(?:(?:its|it s|it was|it were|twas|was) (?:just|only) |(?:turned|turns) out (?:it was |it s |its |"
+    # a passer-by, after "just", "only" or "turned out" ("it our just": Yorkshire "it wor just",
+    # which normalise reads as the Geordie "wor", our)
+    r"(?:(?:its|it s|it was|it were|it our|twas|was) (?:just|only) |(?:turned|turns) out (?:it was |it s |its |"
     r"to be |he was |she was |)(?:just |only |))(?:my |me |ma |our |a |an |the |his |her |some |one of "
     rf"(?:my |me |ma |our |the |)|)(?:\w+ |)(?:{_KNOWN}))\b"
 )

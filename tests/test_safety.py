@@ -296,6 +296,7 @@ def test_a_scare_that_is_not_over_still_gets_999(text: str) -> None:
         "someone was creeping behind me on the path, turned out it was just my neighbour",
         "thought a man was following me from the bus stop, turns out it was my uncle",
         "heard someone at the back window at midnight, it was only my brother, forgot his keys",
+        "jumped a mile when the shed door banged, thought it were a burglar, it wor just me grandad",
     ],
 )
 def test_a_scare_that_turned_out_to_be_someone_harmless_gets_no_999_from_the_classifier_alone(
