@@ -1536,6 +1536,56 @@ def test_a_crisis_only_the_classifier_reads_with_pills_taken_gets_999_above_the_
     assert SafetyPolicy().decide(sweets, {"everyday": 0.9, "friend_crisis": 0.1}).emergency is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # it is about to be done, or the means are at hand, or the place is reached
+        "im doing it now. sorry for everything",
+        "she texted me goodbye and now her phones off",
+        "he said this is his last message and he has the tablets",
+        "ive got the pills here with me, i cant do this anymore",
+        "i burn my arms most nights, tonight i wanna do something worse",
+        "sat at the end of the pier, i came here to end it",
+        "my mate sent a pic of a load of tablets on his bed and isnt answering",
+        "i cut myself really bad this time and i dont want to be here",
+    ],
+)
+def test_a_crisis_about_to_happen_gets_999_above_the_helpline(text: str) -> None:
+    """The classifier reads only the crisis (no one hurt now): words say it is about to be done,
+    so the 999 line goes on top of the helpline."""
+    signals = net.scan(text)
+    assert signals.body_now, signals
+    grades = {
+        "friend_crisis" if "she " in text or "he " in text else "suicidal": 0.9,
+        "everyday": 0.1,
+    }
+    verdict = SafetyPolicy().decide(signals, grades)
+    assert verdict.emergency == "uncertain" and verdict.crisis is not None, verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mates wanna jump off the pier into the sea on saturday, is that allowed",
+        "gonna jump off a bridge if i hear that song one more time",
+    ],
+)
+def test_jumping_for_fun_is_not_a_crisis_about_to_happen(text: str) -> None:
+    assert not net.scan(text).body_now
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i'm doing it now, the washing up, like you asked", "we're doing it tonight, the sleepover"],
+)
+def test_doing_a_chore_now_gets_no_999_and_no_helpline(text: str) -> None:
+    """ "Doing it now" says how near a crisis is, only in a crisis."""
+    signals = net.scan(text)
+    assert signals.crisis is None
+    verdict = SafetyPolicy().decide(signals, {"everyday": 0.9, "general": 0.1})
+    assert verdict.emergency is None and verdict.crisis is None
+
+
 def test_feeling_sick_of_everything_is_a_crisis_without_999() -> None:
     signals = net.scan("im sick of everything and i want to die")
     assert signals.crisis == "crisis_suicidal" and not signals.body_now
