@@ -915,8 +915,8 @@ CRISIS_SUICIDAL = [
     r"(?:pills|tablets|paracetamol|meds|medicine|packet)\b",
     r"\bhow many (?:pills|tablets|paracetamol)\b",
     *OVERDOSE,
-    r"\b(?:nobody|no one|noone|no1|no body) (?:would|will|wud|wld|wouldnt) (?:even |really |actually |)?"
-    r"(?:care|miss me|notice|cry)\b",
+    r"\b(?:nobody|no one|noone|no1|no body|naebody|nae body|naebdy)(?: (?:would|will|wud|wid|wld|wouldnt)|d) "
+    r"(?:even |really |actually |)?(?:care|miss me|notice|cry)\b",
     r"\b(?:cant|can not|cannot|can t) (?:go on|do this anymore|do this no more|take (?:it|this) anymore|"
     r"cope anymore|keep going|carry on)\b",
     r"\b(?:not be|never) (?:here|around) (?:tomorrow|anymore|much longer)\b",
@@ -971,6 +971,10 @@ CRISIS_SUICIDAL = [
     # "if i died, would they be better off", "would anyone notice if i was gone"
     rf"\bif i (?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)\b{GAP}"
     r"\b(?:better|happier|easier|(?:wouldnt|would not|not) (?:care|notice|miss))\b",
+    # "if i was gone the kids would be fine" (not "if i was gone for the weekend")
+    r"\bif i (?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)\b"
+    r"(?! (?:for|on|to|till|until|at|in|next|over|away)\b)(?: \w+){0,6} "
+    r"(?:would|will|wud|d) (?:all |)(?:be|get on) (?:fine|ok|okay|alright|all right|grand|sound)\b",
     rf"\b(?:would|will|wud) (?:anyone|anybody|any1|they|people) (?:even |)(?:care|notice|miss me)\b{GAP}"
     r"\bif i (?:died|was dead|was gone|wasnt here|disappeared)\b",
     # "hes thought about stepping out in front of a bus"

@@ -1493,6 +1493,12 @@ def test_a_parent_who_will_kill_me_for_being_late_is_an_ordinary_day(text: str) 
         ("i bite my wrist when im anxious till it bruises", "crisis_self_harm"),
         ("if i get hit by the ball in dodgeball i wouldnt care", None),
         ("the puppy bit my hand when i was feeding him", None),
+        # others would be fine without them; nobody would notice (in Scots too)
+        ("if i was gone my mum and dad would be fine honestly", "crisis_suicidal"),
+        ("naebody wid notice if ah wisnae here", "crisis_suicidal"),
+        ("nobody'd care if i died", "crisis_suicidal"),
+        ("if i was gone for a week would the hamster be ok", None),
+        ("if i was gone on the school trip would my dog be alright", None),
     ],
 )
 def test_a_passive_wish_to_die_and_biting_oneself_are_a_crisis(
