@@ -11,6 +11,15 @@ messages, past or hypothetical messages given the 999 reply, and topic accuracy.
     .venv/bin/python bench/safety_thresholds.py [file] --policy
 
 With name=values arguments, only those fields are swept (every combination): SafetyPolicy fields, or ConfidencePolicy fields with --policy.
+
+    .venv/bin/python bench/safety_thresholds.py [file] --why           # what led to each miss
+    .venv/bin/python bench/safety_thresholds.py [file] --why --show    # ...and their words
+
+--why counts the safety mistakes of the thresholds as shipped by how the safety net decided
+(SafetyPolicy's `why`: "a rule fired but the classifier doubts it", ...). --show also prints
+each one's writer, scores and words, but never the words of a test or blind writer
+(nlu/unused/, nlu/test/blind*.yml): they measure messages nobody here has read. A record of
+those writers comes from bench/record_unseen.py.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import asyncio
 import itertools
 import json
 import sys
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,7 +39,7 @@ from bot.content import ContentStore  # noqa: E402
 from bot.engine import ConfidencePolicy, Engine, model_text  # noqa: E402
 from bot.generalisation import Case, Scores, score  # noqa: E402
 from bot.nlu import IntentScore, Parse  # noqa: E402
-from bot.safety import SafetyNet, SafetyPolicy, Signals  # noqa: E402
+from bot.safety import EVERYDAY, NOW_GRADES, SafetyNet, SafetyPolicy, Signals  # noqa: E402
 from bot.text import plain  # noqa: E402
 
 
@@ -101,6 +111,46 @@ def line(name: str, s: Scores) -> str:
     )
 
 
+def unseen_writers() -> set[str]:
+    """Writers whose words are never read here: the test writers and the blind writers."""
+    from bot.generalisation import read_blocks
+
+    test = ROOT / "nlu" / "test"
+    blocks, _ = read_blocks([test / "blind.yml", test / "blind_safety.yml"])
+    return {p.stem for p in (ROOT / "nlu" / "unused").glob("*.yml")} | {
+        name for b in blocks for name in (b.writer, f"blind:{b.writer}")
+    }
+
+
+def explain(scores: Scores, grades: Replay, safety: SafetyPolicy, show: bool) -> None:
+    """Count the safety mistakes by how the safety net decided; with show, list them too."""
+    hidden = unseen_writers()
+    counts: Counter[tuple[str, str]] = Counter()
+    for mistake in scores.mistakes:
+        if mistake["problem"].startswith("topic"):
+            continue
+        scored = asyncio.run(grades.parse(model_text(plain(mistake["text"]))))
+        shares = {s.name: s.confidence for s in scored.ranking}
+        signals = RULES.scan(mistake["text"])
+        verdict = safety.decide(signals, shares)
+        why = verdict.why or (
+            "nothing fired and the classifier was not sure enough"
+            if mistake["problem"].startswith("missed")
+            else "not the safety net: the NLU model's intent gave the reply"
+        )
+        counts[(mistake["problem"], why)] += 1
+        if show:
+            now = sum(shares.get(g, 0.0) for g in NOW_GRADES)
+            words = "(a test or blind writer)" if mistake["writer"] in hidden else mistake["text"]
+            print(
+                f"  [{mistake['problem']}] {mistake['writer']} {mistake['expected']}: {why}; "
+                f"now {now:.2f} everyday {shares.get(EVERYDAY, 0.0):.2f} rule {signals.emergency} "
+                f"crisis {verdict.crisis} :: {words[:160]}"
+            )
+    for (problem, why), n in counts.most_common():
+        print(f"{n:5}  {problem}: {why}")
+
+
 def main() -> None:
     files = [a for a in sys.argv[1:] if not a.startswith("-") and "=" not in a]
     path = Path(files[0]) if files else ROOT / "reports" / "lowo_predictions.jsonl"
@@ -110,7 +160,11 @@ def main() -> None:
     }
     cases, nlu, grades = load(path)
     base_safety, base_policy = SafetyPolicy(), ConfidencePolicy()
-    print(line("as shipped", run(cases, nlu, grades, base_safety, base_policy)))
+    shipped = run(cases, nlu, grades, base_safety, base_policy)
+    print(line("as shipped", shipped))
+    if "--why" in sys.argv:
+        explain(shipped, grades, base_safety, show="--show" in sys.argv)
+        return
     if "--policy" in sys.argv:
         grid = asked or {
             "answer_at": (0.4, 0.5, 0.55),
