@@ -1,6 +1,6 @@
 """Record what the trained models say about every test and blind writer's message, so that a
 change to the rules can be replayed on them in seconds (bench/safety_thresholds.py reads the
-record) instead of answering them again with Rasa.
+record) instead of answering them again.
 
     .venv/bin/python bench/record_unseen.py /tmp/unseen.jsonl
     .venv/bin/python bench/safety_thresholds.py /tmp/unseen.jsonl --why
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -24,38 +23,29 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content import ContentStore  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.generalisation import Case, cases_from, message_lists, predictions, read_blocks  # noqa: E402
-from bot.nlu import RasaParser  # noqa: E402
+from bot.generalisation import Case, blind_cases, predictions, unused_cases  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from bot.startup import load_model  # noqa: E402
 
 
 def unseen_cases(root: Path) -> list[Case]:
-    cases = [
-        Case(text, path.stem, grade=grade)
-        for path, lists in message_lists(root)
-        if path.parent.name == "unused"
-        for grade, texts in lists.items()
-        for text in texts
+    """The test writers as they are, and the blind writers as "blind:b01" and so on."""
+    return unused_cases(root) + [
+        Case(c.text, f"blind:{c.writer}", c.intent, c.grade) for c in blind_cases(root)
     ]
-    test = root / "nlu" / "test"
-    intents, _ = read_blocks([test / "blind.yml"])
-    graded, _ = read_blocks([test / "blind_safety.yml"])
-    for case in cases_from(intents, False) + cases_from(graded, True):
-        cases.append(Case(case.text, f"blind:{case.writer}", case.intent, case.grade))
-    return cases
 
 
 async def record(out: Path) -> int:
-    nlu = Path(os.environ.get("MODEL_PATH", ROOT / "models" / "nlu.tar.gz"))
-    safety = Path(os.environ.get("SAFETY_MODEL_PATH", ROOT / "models" / "safety.tar.gz"))
-    for model in (nlu, safety):
-        if not model.exists():
-            print(f"There is no trained model at {model}: run 'make model' first.")
-            return 1
-    engine = Engine(
-        content=ContentStore(ROOT / "content"),
-        parser=RasaParser.load(nlu),
-        grader=RasaParser.load(safety),
-    )
+    # The models the bot itself would use, on its fast path (no TensorFlow; the same rankings
+    # as Rasa's, tests/test_fastpath.py).
+    settings = Settings.from_env(root=ROOT)
+    try:
+        parser = load_model(settings.model_path)
+        grader = load_model(settings.safety_model_path)
+    except FileNotFoundError as missing:
+        print(missing)
+        return 1
+    engine = Engine(content=ContentStore(settings.content_dir), parser=parser, grader=grader)
     rows = await predictions(engine, unseen_cases(ROOT))
     with out.open("w", encoding="utf-8") as f:
         for row in rows:

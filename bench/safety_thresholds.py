@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.content import ContentStore  # noqa: E402
 from bot.engine import ConfidencePolicy, Engine, model_text  # noqa: E402
-from bot.generalisation import Case, Scores, score  # noqa: E402
+from bot.generalisation import Case, Scores, blind_cases, score, unused_cases  # noqa: E402
 from bot.nlu import IntentScore, Parse  # noqa: E402
 from bot.safety import EVERYDAY, NOW_GRADES, SafetyNet, SafetyPolicy, Signals  # noqa: E402
 from bot.text import plain  # noqa: E402
@@ -112,14 +112,10 @@ def line(name: str, s: Scores) -> str:
 
 
 def unseen_writers() -> set[str]:
-    """Writers whose words are never read here: the test writers and the blind writers."""
-    from bot.generalisation import read_blocks
-
-    test = ROOT / "nlu" / "test"
-    blocks, _ = read_blocks([test / "blind.yml", test / "blind_safety.yml"])
-    return {p.stem for p in (ROOT / "nlu" / "unused").glob("*.yml")} | {
-        name for b in blocks for name in (b.writer, f"blind:{b.writer}")
-    }
+    """Writers whose words are never read here: the test writers and the blind writers (as
+    evaluate names them, and as bench/record_unseen.py does)."""
+    blind = {case.writer for case in blind_cases(ROOT)}
+    return {case.writer for case in unused_cases(ROOT)} | blind | {f"blind:{w}" for w in blind}
 
 
 def explain(scores: Scores, grades: Replay, safety: SafetyPolicy, show: bool) -> None:
@@ -129,8 +125,7 @@ def explain(scores: Scores, grades: Replay, safety: SafetyPolicy, show: bool) ->
     for mistake in scores.mistakes:
         if mistake["problem"].startswith("topic"):
             continue
-        scored = asyncio.run(grades.parse(model_text(plain(mistake["text"]))))
-        shares = {s.name: s.confidence for s in scored.ranking}
+        shares = {str(n): float(c) for n, c in grades.table[model_text(plain(mistake["text"]))]}  # type: ignore[arg-type]
         signals = RULES.scan(mistake["text"])
         verdict = safety.decide(signals, shares)
         why = verdict.why or (

@@ -479,29 +479,42 @@ def leave_one_writer_out(
     return results
 
 
-def blind(project: Project, engine: Engine) -> dict[str, Scores]:
-    """The blind writers, answered by the models trained on everything, per writer."""
-    test = project.root / "nlu" / "test"
+def blind_cases(root: Path) -> list[Case]:
+    """The blind writers' messages (nlu/test/blind.yml and blind_safety.yml): never trained on."""
+    test = root / "nlu" / "test"
     intent_blocks, _ = read_blocks([test / "blind.yml"])
     grade_blocks, _ = read_blocks([test / "blind_safety.yml"])
+    return cases_from(intent_blocks, False) + cases_from(grade_blocks, True)
+
+
+def unused_cases(root: Path) -> list[Case]:
+    """The test writers' messages: safety-graded, kept out of training (nlu/unused/, one file a
+    writer: grade -> messages; the writer is the file's name)."""
+    return [
+        Case(text, path.stem, grade=grade)
+        for path, lists in message_lists(root)
+        if path.parent.name == "unused"
+        for grade, texts in lists.items()
+        for text in texts
+    ]
+
+
+def _by_writer(cases: list[Case], engine: Engine) -> dict[str, Scores]:
     by_writer: dict[str, list[Case]] = defaultdict(list)
-    for case in cases_from(intent_blocks, False) + cases_from(grade_blocks, True):
+    for case in cases:
         by_writer[case.writer].append(case)
-    return {writer: asyncio.run(score(engine, cases)) for writer, cases in by_writer.items()}
+    return {writer: asyncio.run(score(engine, group)) for writer, group in by_writer.items()}
+
+
+def blind(project: Project, engine: Engine) -> dict[str, Scores]:
+    """The blind writers, answered by the models trained on everything, per writer."""
+    return _by_writer(blind_cases(project.root), engine)
 
 
 def unused(project: Project, engine: Engine) -> dict[str, Scores]:
-    """Writers whose safety-graded messages are kept out of training (nlu/unused/, one file a
-    writer: grade -> messages), answered by the models trained on everything, per writer."""
-    results = {}
-    for path, lists in message_lists(project.root):
-        if path.parent.name != "unused":
-            continue
-        cases = [
-            Case(text, path.stem, grade=grade) for grade, texts in lists.items() for text in texts
-        ]
-        results[path.stem] = asyncio.run(score(engine, cases))
-    return results
+    """The test writers (nlu/unused/), answered by the models trained on everything, per
+    writer."""
+    return _by_writer(unused_cases(project.root), engine)
 
 
 def pooled(results: dict[str, Scores], leave_out: Iterable[str] = ()) -> Scores:

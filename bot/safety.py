@@ -845,6 +845,10 @@ SURE_DANGER = [
     r"burning|cant breathe)\b|"
     rf"\b(?:smoke|flames|on fire)\b{GAP}\b(?:stuck|trapped|locked in|jammed|cant get out)\b",
 ]
+# "if i died", "if i wasnt here": what others would feel then is a passive wish to die
+IF_I_WAS_GONE = (
+    r"(?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)"
+)
 CRISIS_SUICIDAL = [
     r"\b(?:wouldnt|would not|wouldnae|wudnt) (?:mind|care) if (?:\w+ ){0,3}(?:hit|hits|ran over|runs over|run over|"
     r"knocked down|killed|took) (?:me|us)\b|\bsaves? me (?:doing|doin|having to do) it\b",
@@ -969,10 +973,10 @@ CRISIS_SUICIDAL = [
     r"cliffs|balcony|tower|motorway|train|bus|tracks|flats|window|pier|viaduct)\b",
     r"\bdisappeared for good\b|\bgone for good\b",
     # "if i died, would they be better off", "would anyone notice if i was gone"
-    rf"\bif i (?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)\b{GAP}"
+    rf"\bif i {IF_I_WAS_GONE}\b{GAP}"
     r"\b(?:better|happier|easier|(?:wouldnt|would not|not) (?:care|notice|miss))\b",
     # "if i was gone the kids would be fine" (not "if i was gone for the weekend")
-    r"\bif i (?:died|was dead|were dead|wasnt here|wasnt around|was gone|were gone|disappeared)\b"
+    rf"\bif i {IF_I_WAS_GONE}\b"
     r"(?! (?:for|on|to|till|until|at|in|next|over|away)\b)(?: \w+){0,6} "
     r"(?:would|will|wud|d) (?:all |)(?:be|get on) (?:fine|ok|okay|alright|all right|grand|sound)\b",
     rf"\b(?:would|will|wud) (?:anyone|anybody|any1|they|people) (?:even |)(?:care|notice|miss me)\b{GAP}"
@@ -1246,7 +1250,7 @@ IDIOMS = [
     r"crisps|nuggets|biscuits|cookies|doughnuts|donuts|pasta|cheese|sunshine|vitamin d|"
     r"fizzy|coffee|red bull|monster|energy drinks?|netflix|tiktok|youtube|anime|revision|carbs|pizza|cake|"
     r"irn bru|fanta|pepsi|tango|lucozade|tea|christmas|(?:the )?(?:christmas )?decorations|glitter|fake tan|perfume|"
-    r"lynx|kpop|k pop|bubble tea|easter eggs|screen time|screens|carbs|adverts|ads|"
+    r"lynx|kpop|k pop|bubble tea|easter eggs|screen time|screens|adverts|ads|"
     r"snacks|sprinkles|junk food|maccies|mcdonalds|kfc|greggs|gaming|homework|exams)\b"
     rf"(?! (?:to|and|an|n) end)(?! (?:and|an|n|with|plus) (?:\w+ )?(?:{MEDICINES}|vodka|alcohol|drink))",
     # "sugar overdose", "an overdose of carbs", "fifa is an overdose of adverts", "put an

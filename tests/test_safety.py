@@ -1543,29 +1543,25 @@ def test_a_crisis_only_the_classifier_reads_with_pills_taken_gets_999_above_the_
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "grade"),
     [
         # it is about to be done, or the means are at hand, or the place is reached
-        "im doing it now. sorry for everything",
-        "she texted me goodbye and now her phones off",
-        "he said this is his last message and he has the tablets",
-        "ive got the pills here with me, i cant do this anymore",
-        "i burn my arms most nights, tonight i wanna do something worse",
-        "sat at the end of the pier, i came here to end it",
-        "my mate sent a pic of a load of tablets on his bed and isnt answering",
-        "i cut myself really bad this time and i dont want to be here",
+        ("im doing it now. sorry for everything", "suicidal"),
+        ("she texted me goodbye and now her phones off", "friend_crisis"),
+        ("he said this is his last message and he has the tablets", "friend_crisis"),
+        ("ive got the pills here with me, i cant do this anymore", "suicidal"),
+        ("i burn my arms most nights, tonight i wanna do something worse", "self_harm"),
+        ("sat at the end of the pier, i came here to end it", "suicidal"),
+        ("my mate sent a pic of a load of tablets on his bed and isnt answering", "friend_crisis"),
+        ("i cut myself really bad this time and i dont want to be here", "self_harm"),
     ],
 )
-def test_a_crisis_about_to_happen_gets_999_above_the_helpline(text: str) -> None:
+def test_a_crisis_about_to_happen_gets_999_above_the_helpline(text: str, grade: str) -> None:
     """The classifier reads only the crisis (no one hurt now): words say it is about to be done,
     so the 999 line goes on top of the helpline."""
     signals = net.scan(text)
     assert signals.body_now, signals
-    grades = {
-        "friend_crisis" if "she " in text or "he " in text else "suicidal": 0.9,
-        "everyday": 0.1,
-    }
-    verdict = SafetyPolicy().decide(signals, grades)
+    verdict = SafetyPolicy().decide(signals, {grade: 0.9, "everyday": 0.1})
     assert verdict.emergency == "uncertain" and verdict.crisis is not None, verdict
 
 
