@@ -1472,9 +1472,8 @@ _RESOLVED = re.compile(
     r"(?:its|it was|it s|theyre|they are|they were|turned out) (?:just|only) (?:them |him |her |the lads |the boys |"
     r"the kids |)(?:playing|messing|mucking about|having a laugh|play fighting|play fight|doing \w+ moves)|"
     # "turns out it was my cousin", "it was just a lad goin to the same shop": someone known, or
-    # a passer-by, after "just", "only" or "turned out" ("it our just": Yorkshire "it wor just",
-    # which normalise reads as the Geordie "wor", our)
-    r"(?:(?:its|it s|it was|it were|it our|twas|was) (?:just|only) |(?:turned|turns) out (?:it was |it s |its |"
+    # a passer-by, after "just", "only" or "turned out"
+    r"(?:(?:its|it s|it was|it were|twas|was) (?:just|only) |(?:turned|turns) out (?:it was |it s |its |"
     r"to be |he was |she was |)(?:just |only |))(?:my |me |ma |our |a |an |the |his |her |some |one of "
     rf"(?:my |me |ma |our |the |)|)(?:\w+ |)(?:{_KNOWN}))\b"
 )
@@ -1870,6 +1869,9 @@ _DA = re.compile(
     r"(?<!\btheir )(?<!\bour )(?<!\boor )\bda\b"
 )
 _AY = re.compile(r"\bay (?=\w+ing\b)")
+# Yorkshire "wor" is "was" after the one who was ("it wor just the caretaker", "he wor
+# following me"); elsewhere it is the Geordie "our" ("wor kid", "in wor house": _DIALECT).
+_WOR_WAS = re.compile(r"\b(it|he|she|that|there|i|we|they) wor\b")
 # Scots "no" for "not" after "is": "hes no movin" (not "theres no swimming")
 _NO_ING = re.compile(r"\b(hes|shes|theyre|its|im|he is|she is|they are) (?:no|nae) (?=\w+ing\b)")
 
@@ -1884,6 +1886,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"[^\w\s!?😂🤣💀😭🆘/]+", " ", text)
     text = re.sub(r"\b(help|pls|plz|please)(?:\1|[a-z]\b)*", r"\1", text)  # helppp -> help
     text = _DROPPED_G.sub(_restore_g, text)  # showin -> showing
+    text = _WOR_WAS.sub(r"\1 was", text)  # it wor just -> it was just
     text = _SCOTS.sub(lambda m: _RULE_WORDS[m.group(1)], text)  # cannae -> cant, oot -> out
     text = _DA.sub("the", text)  # da kitchen -> the kitchen
     text = _AY.sub("aint ", text)  # he ay moving -> he aint moving

@@ -1338,6 +1338,13 @@ def test_scots_negatives_are_read_as_plain_ones() -> None:
     assert normalise("cannaebis") == "cannaebis"
 
 
+def test_wor_is_was_after_who_was_and_our_before_what_is_ours() -> None:
+    """Yorkshire "it wor just the caretaker" (was), Geordie "me and wor kid" (our)."""
+    assert normalise("it wor just the caretaker") == "it was just the caretaker"
+    assert normalise("he wor following me") == "he was following me"
+    assert normalise("me and wor kid, in wor house") == "me and our kid in our house"
+
+
 @pytest.mark.parametrize(
     "text",
     [
